@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Nest needs decorator metadata, which only SWC (not esbuild/Oxc) emits under Vitest.
+const decorators = swc.vite({
+  module: { type: 'es6' },
+  jsc: {
+    target: 'es2023',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+  },
+});
+
+// Tests read the libraries' sources, so a stale dist/ never hides a change.
+const libraries = {
+  find: /^@netmortem\/(domain|catalogue|evidence|storage|bundle|jobs|db)$/,
+  replacement: `${root}libs/$1/src/index.ts`,
+};
+
+export default defineConfig({
+  plugins: [decorators],
+  resolve: { alias: [libraries, { find: /^@test\/(.*)$/, replacement: `${root}test/$1` }] },
+  test: {
+    env: { TZ: 'UTC' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['libs/*/src/**/*.int-spec.ts', 'apps/*/src/**/*.int-spec.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e-spec.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Each file boots real API and worker processes; two cores cannot run many at once.
+          maxWorkers: 1,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
