@@ -16,7 +16,7 @@ const decorators = swc.vite({
 
 // Tests read the libraries' sources, so a stale dist/ never hides a change.
 const libraries = {
-  find: /^@netmortem\/(domain|catalogue|evidence|storage|bundle|jobs|db)$/,
+  find: /^@netmortem\/(domain|config|catalogue|evidence|storage|bundle|jobs|db)$/,
   replacement: `${root}libs/$1/src/index.ts`,
 };
 

@@ -8,7 +8,7 @@ CREATE TYPE team_role AS ENUM ('admin', 'member');
 CREATE TYPE severity AS ENUM ('critical', 'high', 'medium', 'low');
 CREATE TYPE incident_status AS ENUM ('open', 'mitigated', 'resolved');
 CREATE TYPE analysis_status AS ENUM ('queued', 'running', 'succeeded', 'failed');
-CREATE TYPE artifact_status AS ENUM ('detected', 'parsed', 'failed', 'skipped');
+CREATE TYPE artifact_status AS ENUM ('pending', 'detected', 'parsed', 'failed', 'skipped');
 CREATE TYPE review_verdict AS ENUM ('confirmed', 'rejected');
 CREATE TYPE root_cause_status AS ENUM ('draft', 'published', 'archived');
 CREATE TYPE actor_kind AS ENUM ('user', 'token', 'system');
@@ -101,7 +101,7 @@ CREATE TABLE artifacts (
   size_bytes bigint NOT NULL,
   sha256 char(64) NOT NULL,
   storage_key text NOT NULL,
-  status artifact_status NOT NULL DEFAULT 'detected',
+  status artifact_status NOT NULL DEFAULT 'pending',
   error text,
   error_locator text,
   created_at timestamptz(3) NOT NULL DEFAULT now(),

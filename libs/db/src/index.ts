@@ -1,5 +1,6 @@
 export * from './client/prisma-client.factory.js';
 export * from './client/database-url.js';
+export * from './credentials/secret-token.js';
 export * from './migrations/migrate-database.js';
 export * from './embedded/embedded-database.js';
 export * from './repositories/analysis.repository.js';
@@ -9,6 +10,7 @@ export * from './repositories/audit.repository.js';
 export * from './repositories/bundle.repository.js';
 export * from './repositories/comment.repository.js';
 export * from './repositories/finding.repository.js';
+export * from './repositories/first-run.repository.js';
 export * from './repositories/incident.repository.js';
 export * from './repositories/keyset-cursor.js';
 export * from './repositories/review.repository.js';
@@ -16,6 +18,7 @@ export * from './repositories/root-cause.repository.js';
 export * from './repositories/session.repository.js';
 export * from './repositories/team.repository.js';
 export * from './repositories/user.repository.js';
+export * from './events/analysis-events.js';
 export * from './nest/database.module.js';
 export type {
   Analysis as DbAnalysis,

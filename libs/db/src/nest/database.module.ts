@@ -16,6 +16,7 @@ import { AuditRepository } from '../repositories/audit.repository.js';
 import { BundleRepository } from '../repositories/bundle.repository.js';
 import { CommentRepository } from '../repositories/comment.repository.js';
 import { FindingRepository } from '../repositories/finding.repository.js';
+import { FirstRunRepository } from '../repositories/first-run.repository.js';
 import { IncidentRepository } from '../repositories/incident.repository.js';
 import { ReviewRepository } from '../repositories/review.repository.js';
 import { RootCauseRepository } from '../repositories/root-cause.repository.js';
@@ -38,6 +39,7 @@ const REPOSITORIES = [
   BundleRepository,
   CommentRepository,
   FindingRepository,
+  FirstRunRepository,
   IncidentRepository,
   ReviewRepository,
   RootCauseRepository,

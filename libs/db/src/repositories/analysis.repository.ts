@@ -1,5 +1,6 @@
 import type { AnalysisStage, StageRecord } from '@netmortem/domain';
-import type { Analysis, Bundle, PrismaClient } from '../generated/prisma/client.js';
+import { ANALYSIS_EVENTS_CHANNEL } from '../events/analysis-events.js';
+import { Prisma, type Analysis, type Bundle, type PrismaClient } from '../generated/prisma/client.js';
 
 export type AnalysisWithBundle = Analysis & { bundle: Bundle };
 
@@ -8,6 +9,10 @@ export interface AnalysisFailure {
   readonly message: string;
 }
 
+/**
+ * Every state change is one UPDATE that also NOTIFYs the progress channel, so the row and
+ * the live event can never disagree, and a late subscriber can read the row instead.
+ */
 export class AnalysisRepository {
   constructor(private readonly db: PrismaClient) {}
 
@@ -30,21 +35,20 @@ export class AnalysisRepository {
     return this.db.analysis.create({ data: input });
   }
 
-  /**
-   * Marks the stage as running. Merging into the JSON column in one UPDATE keeps the stage
-   * log consistent even when a recovered job re-enters a stage.
-   */
-  async startStage(id: string, stage: AnalysisStage, at: Date): Promise<void> {
+  /** Returns false when the analysis already finished (a duplicate or late job). */
+  async startStage(id: string, stage: AnalysisStage, at: Date): Promise<boolean> {
     const record: StageRecord = { state: 'running', startedAt: at.toISOString() };
-    await this.db.$executeRaw`
-      UPDATE analyses
-         SET status = 'running',
-             stage = ${stage},
-             started_at = COALESCE(started_at, ${at}),
-             attempts = CASE WHEN ${stage} = 'unpack' THEN attempts + 1 ELSE attempts END,
-             stages = stages || jsonb_build_object(${stage}::text, ${JSON.stringify(record)}::jsonb),
-             updated_at = ${at}
-       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
+    const changed = await this.updateAndNotify(
+      id,
+      Prisma.sql`status = 'running',
+                 stage = ${stage},
+                 started_at = COALESCE(started_at, ${at}),
+                 attempts = CASE WHEN ${stage} = 'unpack' THEN attempts + 1 ELSE attempts END,
+                 stages = stages || jsonb_build_object(${stage}::text, ${JSON.stringify(record)}::jsonb),
+                 updated_at = ${at}`,
+      Prisma.sql`status IN ('queued', 'running')`,
+    );
+    return changed > 0;
   }
 
   async finishStage(
@@ -54,33 +58,49 @@ export class AnalysisRepository {
     progress: number,
     at: Date,
   ): Promise<void> {
-    await this.db.$executeRaw`
-      UPDATE analyses
-         SET stages = stages || jsonb_build_object(${stage}::text, ${JSON.stringify(record)}::jsonb),
-             progress = GREATEST(progress, ${progress}),
-             updated_at = ${at}
-       WHERE id = ${id}::uuid`;
+    await this.updateAndNotify(
+      id,
+      Prisma.sql`stages = stages || jsonb_build_object(${stage}::text, ${JSON.stringify(record)}::jsonb),
+                 progress = GREATEST(progress, ${progress}),
+                 updated_at = ${at}`,
+      Prisma.sql`status = 'running'`,
+    );
   }
 
   async succeed(id: string, catalogueVersion: string, at: Date): Promise<void> {
-    await this.db.analysis.update({
-      where: { id },
-      data: {
-        status: 'SUCCEEDED',
-        stage: null,
-        progress: 100,
-        catalogueVersion,
-        finishedAt: at,
-        error: null,
-        errorCode: null,
-      },
-    });
+    await this.updateAndNotify(
+      id,
+      Prisma.sql`status = 'succeeded', stage = NULL, progress = 100,
+                 catalogue_version = ${catalogueVersion}, finished_at = ${at},
+                 error = NULL, error_code = NULL, updated_at = ${at}`,
+      Prisma.sql`status IN ('queued', 'running')`,
+    );
   }
 
   async fail(id: string, failure: AnalysisFailure, at: Date): Promise<void> {
-    await this.db.analysis.update({
-      where: { id },
-      data: { status: 'FAILED', error: failure.message, errorCode: failure.code, finishedAt: at },
-    });
+    await this.updateAndNotify(
+      id,
+      Prisma.sql`status = 'failed', error = ${failure.message}, error_code = ${failure.code},
+                 finished_at = ${at}, updated_at = ${at}`,
+      Prisma.sql`status IN ('queued', 'running')`,
+    );
+  }
+
+  private async updateAndNotify(
+    id: string,
+    assignments: Prisma.Sql,
+    guard: Prisma.Sql,
+  ): Promise<number> {
+    const rows = await this.db.$queryRaw<{ notified: number }[]>`
+      WITH updated AS (
+        UPDATE analyses SET ${assignments}
+         WHERE id = ${id}::uuid AND ${guard}
+        RETURNING id, team_id, status, stage, progress, error
+      )
+      SELECT count(pg_notify(${ANALYSIS_EVENTS_CHANNEL}, json_build_object(
+               'analysisId', id, 'teamId', team_id, 'status', status,
+               'stage', stage, 'progress', progress, 'error', error)::text))::int AS notified
+        FROM updated`;
+    return rows[0]?.notified ?? 0;
   }
 }

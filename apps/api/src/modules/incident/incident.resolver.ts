@@ -1,0 +1,89 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../../common/auth/actor.js';
+import { CurrentActor, RequestId } from '../../common/auth/current-actor.decorator.js';
+import { SchemaPipe } from '../../common/http/schema.pipe.js';
+import { BundleService } from '../bundle/bundle.service.js';
+import { Bundle } from '../bundle/models/bundle.model.js';
+import {
+  CreateIncidentInput,
+  IncidentFilterInput,
+  UpdateIncidentInput,
+} from './dto/incident.inputs.js';
+import {
+  commentBodySchema,
+  createIncidentSchema,
+  incidentFilterSchema,
+  updateIncidentSchema,
+  type CreateIncident,
+  type IncidentFilterValues,
+  type UpdateIncident,
+} from './dto/incident.schemas.js';
+import { IncidentService } from './incident.service.js';
+import { Comment } from './models/comment.model.js';
+import { Incident, IncidentConnection } from './models/incident.model.js';
+import { z } from 'zod';
+
+const pageSize = z.number().int().min(1).max(100);
+
+@Resolver(() => Incident)
+export class IncidentResolver {
+  constructor(
+    private readonly incidentService: IncidentService,
+    private readonly bundleService: BundleService,
+  ) {}
+
+  @Query(() => IncidentConnection, { description: 'Newest first, 25 per page by default.' })
+  incidents(
+    @CurrentActor() actor: Actor,
+    @Args('first', { type: () => Int, defaultValue: 25 }, new SchemaPipe(pageSize, 'first')) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('filter', { type: () => IncidentFilterInput, nullable: true }, new SchemaPipe(incidentFilterSchema, 'filter'))
+    filter: IncidentFilterValues | null,
+  ): Promise<IncidentConnection> {
+    return this.incidentService.list(actor, filter ?? {}, { first, after });
+  }
+
+  @Query(() => Incident, { nullable: true })
+  incident(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Incident | null> {
+    return this.incidentService.get(actor, id);
+  }
+
+  @Mutation(() => Incident)
+  createIncident(
+    @CurrentActor() actor: Actor,
+    @RequestId() requestId: string,
+    @Args('input', { type: () => CreateIncidentInput }, new SchemaPipe(createIncidentSchema)) input: CreateIncident,
+  ): Promise<Incident> {
+    return this.incidentService.create(actor, input, requestId);
+  }
+
+  @Mutation(() => Incident)
+  updateIncident(
+    @CurrentActor() actor: Actor,
+    @RequestId() requestId: string,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input', { type: () => UpdateIncidentInput }, new SchemaPipe(updateIncidentSchema)) input: UpdateIncident,
+  ): Promise<Incident> {
+    return this.incidentService.update(actor, id, input, requestId);
+  }
+
+  @Mutation(() => Comment)
+  addComment(
+    @CurrentActor() actor: Actor,
+    @RequestId() requestId: string,
+    @Args('incidentId', { type: () => ID }) incidentId: string,
+    @Args('body', { type: () => String }, new SchemaPipe(commentBodySchema, 'body')) body: string,
+  ): Promise<Comment> {
+    return this.incidentService.addComment(actor, incidentId, body, requestId);
+  }
+
+  @ResolveField(() => [Bundle])
+  bundles(@CurrentActor() actor: Actor, @Parent() incident: Incident): Promise<Bundle[]> {
+    return this.bundleService.listByIncident(actor, incident.id);
+  }
+
+  @ResolveField(() => [Comment])
+  comments(@CurrentActor() actor: Actor, @Parent() incident: Incident): Promise<Comment[]> {
+    return this.incidentService.listComments(actor, incident.id);
+  }
+}

@@ -1,0 +1,42 @@
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { buildAnalysisFlow, QueueName, type AnalysisJobData } from '@netmortem/jobs';
+import type { FlowProducer, Queue } from 'bullmq';
+import { AppError, AppErrorCode } from '../../common/errors/app.error.js';
+
+const QUEUE_PROBE_TIMEOUT_MS = 2000;
+
+/** The API's side of the queue: enqueue analyses, and answer whether the backend is up. */
+@Injectable()
+export class AnalysisQueue {
+  constructor(
+    @InjectFlowProducer(QueueName.Analysis) private readonly flows: FlowProducer,
+    @InjectQueue(QueueName.Analysis) private readonly queue: Queue,
+  ) {}
+
+  async enqueue(data: AnalysisJobData): Promise<void> {
+    try {
+      await withTimeout(this.flows.add(buildAnalysisFlow(data)), 10_000, 'enqueue');
+    } catch (cause) {
+      throw new AppError(
+        AppErrorCode.ServiceUnavailable,
+        'the queue backend did not accept the analysis; try reanalyzeBundle later',
+        { analysisId: data.analysisId },
+        { cause },
+      );
+    }
+  }
+
+  /** A real round trip through the backend (Redis or PostgreSQL), bounded in time. */
+  async ping(): Promise<void> {
+    await withTimeout(this.queue.getJobCounts('waiting'), QUEUE_PROBE_TIMEOUT_MS, 'queue probe');
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { registerAdminCommands } from './commands/admin.command.js';
+import { registerStartCommand } from './commands/start.command.js';
+import { registerUploadCommand } from './commands/upload.command.js';
+
+const program = new Command()
+  .name('netmortem')
+  .description('post-mortems for connections that reset, hang or leak')
+  .showHelpAfterError();
+
+registerStartCommand(program);
+registerUploadCommand(program);
+registerAdminCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`netmortem: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

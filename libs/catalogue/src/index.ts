@@ -1,0 +1,2 @@
+export * from './root-cause-entry.js';
+export * from './catalogue.js';
