@@ -25,12 +25,16 @@ export default defineConfig({
   resolve: { alias: [libraries, { find: /^@test\/(.*)$/, replacement: `${root}test/$1` }] },
   test: {
     env: { TZ: 'UTC' },
+    // .ci/run asks for a machine-readable summary to print its "N passed, N failed" line.
+    reporters: process.env.NETMORTEM_TEST_REPORT
+      ? ['default', ['json', { outputFile: process.env.NETMORTEM_TEST_REPORT }]]
+      : ['default'],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
-          include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+          include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts', 'test/**/*.spec.ts'],
         },
       },
       {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.command.js';
+import { registerMigrateCommand } from './commands/migrate.command.js';
 import { registerStartCommand } from './commands/start.command.js';
 import { registerUploadCommand } from './commands/upload.command.js';
 
@@ -11,6 +12,7 @@ const program = new Command()
 registerStartCommand(program);
 registerUploadCommand(program);
 registerAdminCommands(program);
+registerMigrateCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`netmortem: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -14,6 +14,8 @@ export const apiEnvSchema = commonEnvSchema.extend({
     .enum(['true', 'false', 'auto'])
     .default('auto'),
   NETMORTEM_ADMIN_EMAIL: z.email().default('admin@netmortem.local'),
+  /** Attempts per analysis stage for transient faults; bad input is never retried. */
+  ANALYSIS_STAGE_ATTEMPTS: intFromEnv({ default: 4, min: 1, max: 20 }),
   GRAPHQL_MAX_DEPTH: intFromEnv({ default: 10, min: 2, max: 50 }),
   GRAPHQL_MAX_COST: intFromEnv({ default: 20_000, min: 100 }),
   /** Where the built dashboard lives; served at /. */

@@ -9,8 +9,6 @@ export const workerEnvSchema = commonEnvSchema.extend({
   WORKER_STALLED_INTERVAL_MS: intFromEnv({ default: 15_000, min: 500 }),
   /** Times a job may stall (its worker died) before it is failed instead of retried. */
   WORKER_MAX_STALLED_COUNT: intFromEnv({ default: 2, min: 0, max: 10 }),
-  /** Attempts per stage for transient faults; bad input is never retried. */
-  WORKER_STAGE_ATTEMPTS: intFromEnv({ default: 4, min: 1, max: 20 }),
   /** Fault drills and demos only: sleep this long at the start of every stage. */
   WORKER_STAGE_DELAY_MS: intFromEnv({ default: 0, min: 0, max: 600_000 }),
   UNPACK_MAX_ENTRIES: intFromEnv({ default: 10_000, min: 1 }),

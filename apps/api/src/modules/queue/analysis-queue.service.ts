@@ -1,8 +1,9 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
-import { buildAnalysisFlow, QueueName, type AnalysisJobData } from '@netmortem/jobs';
+import { Inject, Injectable } from '@nestjs/common';
+import { DEFAULT_ANALYSIS_JOB_POLICY, buildAnalysisFlow, QueueName, type AnalysisJobData } from '@netmortem/jobs';
 import type { FlowProducer, Queue } from 'bullmq';
 import { AppError, AppErrorCode } from '../../common/errors/app.error.js';
+import { API_CONFIG, type ApiEnv } from '../../config/api-config.js';
 
 const QUEUE_PROBE_TIMEOUT_MS = 2000;
 
@@ -12,11 +13,13 @@ export class AnalysisQueue {
   constructor(
     @InjectFlowProducer(QueueName.Analysis) private readonly flows: FlowProducer,
     @InjectQueue(QueueName.Analysis) private readonly queue: Queue,
+    @Inject(API_CONFIG) private readonly config: ApiEnv,
   ) {}
 
   async enqueue(data: AnalysisJobData): Promise<void> {
     try {
-      await withTimeout(this.flows.add(buildAnalysisFlow(data)), 10_000, 'enqueue');
+      const policy = { ...DEFAULT_ANALYSIS_JOB_POLICY, attempts: this.config.ANALYSIS_STAGE_ATTEMPTS };
+      await withTimeout(this.flows.add(buildAnalysisFlow(data, policy)), 10_000, 'enqueue');
     } catch (cause) {
       throw new AppError(
         AppErrorCode.ServiceUnavailable,
