@@ -8,12 +8,22 @@ import tseslint from 'typescript-eslint';
 
 const PURE_LIBS = ['domain', 'catalogue', 'evidence'];
 const frameworkImports = [
-  { group: ['@nestjs/*'], message: 'libraries stay framework-free: Nest belongs in apps/ (or libs/db, libs/jobs adapters)' },
+  {
+    group: ['@nestjs/*'],
+    message:
+      'libraries stay framework-free: Nest belongs in apps/ (or libs/db, libs/jobs adapters)',
+  },
   { group: ['@prisma/*', '**/generated/prisma/**'], message: 'only libs/db talks to Prisma' },
   { group: ['bullmq', 'ioredis'], message: 'only libs/jobs and the apps talk to the queue' },
 ];
-const appImports = { group: ['**/apps/**', '@netmortem/api', '@netmortem/worker', '@netmortem/cli'], message: 'a library never imports an app' };
-const deepImports = { group: ['@netmortem/*/src/**', '@netmortem/*/dist/**'], message: 'import a package by its name only' };
+const appImports = {
+  group: ['**/apps/**', '@netmortem/api', '@netmortem/worker', '@netmortem/cli'],
+  message: 'a library never imports an app',
+};
+const deepImports = {
+  group: ['@netmortem/*/src/**', '@netmortem/*/dist/**'],
+  message: 'import a package by its name only',
+};
 
 function restrictImports(patterns) {
   return { 'no-restricted-imports': ['error', { patterns }] };
@@ -21,7 +31,14 @@ function restrictImports(patterns) {
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'libs/db/src/generated/**', 'data/**', 'coverage/**', '**/__fixtures__/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'libs/db/src/generated/**',
+      'data/**',
+      'coverage/**',
+      '**/__fixtures__/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -40,7 +57,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'import-x/no-duplicates': 'error',
       'no-console': 'error',
       ...restrictImports([deepImports]),
@@ -50,6 +70,15 @@ export default tseslint.config(
     files: ['**/*.{js,mjs,cjs}'],
     ...tseslint.configs.disableTypeChecked,
     rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['apps/dashboard/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Nest resolves constructor parameters from runtime type metadata: those imports must stay values.
@@ -64,13 +93,33 @@ export default tseslint.config(
         ...frameworkImports,
         appImports,
         deepImports,
-        { group: ['@netmortem/db', '@netmortem/jobs', '@netmortem/storage', '@netmortem/bundle', '@netmortem/config'], message: 'pure libraries depend on @netmortem/domain only' },
-        { group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:child_process'], message: 'pure libraries do no I/O: take bytes or objects as arguments' },
+        {
+          group: [
+            '@netmortem/db',
+            '@netmortem/jobs',
+            '@netmortem/storage',
+            '@netmortem/bundle',
+            '@netmortem/config',
+          ],
+          message: 'pure libraries depend on @netmortem/domain only',
+        },
+        {
+          group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:child_process'],
+          message: 'pure libraries do no I/O: take bytes or objects as arguments',
+        },
       ]),
       'no-restricted-properties': [
         'error',
-        { object: 'Date', property: 'now', message: 'pass the time in; pure libraries are deterministic' },
-        { object: 'Math', property: 'random', message: 'pass randomness in; pure libraries are deterministic' },
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'pass the time in; pure libraries are deterministic',
+        },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'pass randomness in; pure libraries are deterministic',
+        },
         { object: 'process', property: 'env', message: 'configuration arrives as arguments' },
       ],
     },
@@ -78,7 +127,10 @@ export default tseslint.config(
   {
     files: ['libs/domain/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
-    rules: restrictImports([{ group: ['@netmortem/*'], message: 'domain depends on nothing' }, ...frameworkImports]),
+    rules: restrictImports([
+      { group: ['@netmortem/*'], message: 'domain depends on nothing' },
+      ...frameworkImports,
+    ]),
   },
   {
     files: ['libs/{storage,bundle,config}/src/**/*.ts'],
@@ -87,18 +139,39 @@ export default tseslint.config(
         ...frameworkImports,
         appImports,
         deepImports,
-        { group: ['@netmortem/db', '@netmortem/jobs', '@netmortem/evidence', '@netmortem/catalogue'], message: 'this library depends on @netmortem/domain only' },
+        {
+          group: [
+            '@netmortem/db',
+            '@netmortem/jobs',
+            '@netmortem/evidence',
+            '@netmortem/catalogue',
+          ],
+          message: 'this library depends on @netmortem/domain only',
+        },
       ]),
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'configuration arrives as arguments' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'configuration arrives as arguments' },
+      ],
     },
   },
   {
     files: ['libs/jobs/src/**/*.ts'],
-    rules: restrictImports([frameworkImports[1], appImports, deepImports, { group: ['@netmortem/db'], message: 'jobs and db stay independent' }]),
+    rules: restrictImports([
+      frameworkImports[1],
+      appImports,
+      deepImports,
+      { group: ['@netmortem/db'], message: 'jobs and db stay independent' },
+    ]),
   },
   {
     files: ['libs/db/src/**/*.ts'],
-    rules: restrictImports([frameworkImports[2], appImports, deepImports, { group: ['@netmortem/jobs'], message: 'jobs and db stay independent' }]),
+    rules: restrictImports([
+      frameworkImports[2],
+      appImports,
+      deepImports,
+      { group: ['@netmortem/jobs'], message: 'jobs and db stay independent' },
+    ]),
   },
   {
     files: ['apps/**/*.ts'],

@@ -8,7 +8,12 @@ import { runSpineBench } from './spine.bench.mjs';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const results = {
   measuredAt: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+  },
 };
 
 process.stderr.write('bench: service spine (upload memory, upload → running)…\n');

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SERVER_URL = process.env.NETMORTEM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SERVER_URL =
+  process.env.NETMORTEM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.NETMORTEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const GIB = 1024 ** 3;
 
@@ -36,7 +37,10 @@ function freePort() {
 }
 
 function startProcess(entry, env) {
-  const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -46,7 +50,8 @@ function startProcess(entry, env) {
     async until(pattern, ms = 60_000) {
       const deadline = Date.now() + ms;
       while (!pattern.test(output)) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${output.slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${pattern}:\n${output.slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -66,7 +71,9 @@ async function currentRssMiB(pid) {
 /** `bytes` of incompressible-looking data, generated as it is sent (never held whole). */
 function generatedBody(boundary, bytes) {
   async function* parts() {
-    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    yield Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    );
     const block = randomBytes(1024 * 1024);
     for (let sent = 0; sent < bytes; sent += block.length) {
       block.writeUInt32LE(sent / block.length, 0); // every MiB differs, so the hash sees real work
@@ -88,37 +95,72 @@ export async function runSpineBench({ uploads = 30 } = {}) {
   const prefix = `nmbench-${Date.now().toString(36)}`;
   await admin(`CREATE DATABASE ${database}`);
   const databaseUrl = SERVER_URL.replace(/\/[^/]*$/, `/${database}`);
-  const env = { DATABASE_URL: databaseUrl, REDIS_URL, NETMORTEM_DATA_DIR: dataDir, NETMORTEM_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-  execFileSync(process.execPath, [`${root}apps/cli/dist/main.js`, 'migrate'], { env: { PATH: process.env.PATH, ...env } });
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    NETMORTEM_DATA_DIR: dataDir,
+    NETMORTEM_QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  };
+  execFileSync(process.execPath, [`${root}apps/cli/dist/main.js`, 'migrate'], {
+    env: { PATH: process.env.PATH, ...env },
+  });
   const port = await freePort();
-  const api = startProcess(`${root}apps/api/dist/main.js`, { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', BUNDLE_MAX_BYTES: String(2 * GIB) });
+  const api = startProcess(`${root}apps/api/dist/main.js`, {
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    BUNDLE_MAX_BYTES: String(2 * GIB),
+  });
   const worker = startProcess(`${root}apps/worker/dist/main.js`, { ...env, LOG_LEVEL: 'info' });
   const db = new pg.Client({ connectionString: databaseUrl });
   try {
     await api.until(/"msg":"api listening"/);
     await worker.until(/"msg":"worker ready"/);
     await db.connect();
-    const token = execFileSync(process.execPath, [`${root}apps/cli/dist/main.js`, 'admin', 'create-token', '--team', 'bench'], {
-      env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl },
-    }).toString().trim();
+    const token = execFileSync(
+      process.execPath,
+      [`${root}apps/cli/dist/main.js`, 'admin', 'create-token', '--team', 'bench'],
+      {
+        env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl },
+      },
+    )
+      .toString()
+      .trim();
     const base = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${token}` };
     const gql = async (query, variables) => {
-      const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
       return (await response.json()).data;
     };
-    const incidentId = (await gql('mutation { createIncident(input: { title: "bench" }) { id } }')).createIncident.id;
+    const incidentId = (await gql('mutation { createIncident(input: { title: "bench" }) { id } }'))
+      .createIncident.id;
 
     // Upload response → analysis RUNNING, one upload at a time on an otherwise idle stack.
     const delays = [];
     for (let i = 0; i < uploads; i += 1) {
       const form = new FormData();
-      form.append('file', new Blob([`uname -a sample ${i}\nLinux bench 6.1.0 #1 SMP x86_64 GNU/Linux\n`]), `u${i}.txt`);
-      const response = await fetch(`${base}/api/incidents/${incidentId}/bundles`, { method: 'POST', headers, body: form });
+      form.append(
+        'file',
+        new Blob([`uname -a sample ${i}\nLinux bench 6.1.0 #1 SMP x86_64 GNU/Linux\n`]),
+        `u${i}.txt`,
+      );
+      const response = await fetch(`${base}/api/incidents/${incidentId}/bundles`, {
+        method: 'POST',
+        headers,
+        body: form,
+      });
       const answeredAt = Date.now();
       const { analysisId } = await response.json();
       for (;;) {
-        const row = (await db.query('SELECT started_at FROM analyses WHERE id = $1', [analysisId])).rows[0];
+        const row = (await db.query('SELECT started_at FROM analyses WHERE id = $1', [analysisId]))
+          .rows[0];
         if (row?.started_at) {
           delays.push(Math.max(0, row.started_at.getTime() - answeredAt));
           break;
@@ -140,7 +182,8 @@ export async function runSpineBench({ uploads = 30 } = {}) {
     });
     const uploadSeconds = (Date.now() - started) / 1000;
     const bigUpload = await response.json();
-    if (response.status !== 201) throw new Error(`1 GiB upload answered ${response.status}: ${JSON.stringify(bigUpload)}`);
+    if (response.status !== 201)
+      throw new Error(`1 GiB upload answered ${response.status}: ${JSON.stringify(bigUpload)}`);
     const peakMiB = await peakRssMiB(apiPid);
 
     return {
@@ -168,7 +211,10 @@ export async function runSpineBench({ uploads = 30 } = {}) {
     api.child.kill('SIGKILL');
     worker.child.kill('SIGKILL');
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
-    execFileSync('sh', ['-c', `redis-cli -u ${REDIS_URL} --scan --pattern '${prefix}:*' | xargs -r redis-cli -u ${REDIS_URL} del > /dev/null`]);
+    execFileSync('sh', [
+      '-c',
+      `redis-cli -u ${REDIS_URL} --scan --pattern '${prefix}:*' | xargs -r redis-cli -u ${REDIS_URL} del > /dev/null`,
+    ]);
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = ['node_modules/typescript/bin/tsc'];
 const projects = ['libs', 'apps']
-  .flatMap((group) => readdirSync(`${root}${group}`).map((name) => `${group}/${name}/tsconfig.json`))
+  .flatMap((group) =>
+    readdirSync(`${root}${group}`).map((name) => `${group}/${name}/tsconfig.json`),
+  )
   .filter((project) => existsSync(`${root}${project}`))
   .concat('test/tsconfig.json');
 

@@ -8,7 +8,10 @@ const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 generatorHandler({
-  onManifest: () => ({ prettyName: 'netmortem data-model snapshot', defaultOutput: './datamodel.json' }),
+  onManifest: () => ({
+    prettyName: 'netmortem data-model snapshot',
+    defaultOutput: './datamodel.json',
+  }),
   onGenerate: (options) => {
     const output = options.generator.output?.value;
     if (!output) throw new Error('datamodel-snapshot: the generator needs an output path');

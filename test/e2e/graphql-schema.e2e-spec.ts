@@ -15,7 +15,11 @@ describe('committed GraphQL schema', () => {
 
   beforeAll(async () => {
     emitted = path.join(tmpdir(), `netmortem-schema-${process.pid}.graphql`);
-    stack = await TestStack.start({ queue: 'redis', workers: 0, apiEnv: { GRAPHQL_SCHEMA_FILE: emitted } });
+    stack = await TestStack.start({
+      queue: 'redis',
+      workers: 0,
+      apiEnv: { GRAPHQL_SCHEMA_FILE: emitted },
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -24,7 +28,10 @@ describe('committed GraphQL schema', () => {
   it('should match what the API emits', async () => {
     if (process.env.UPDATE_GRAPHQL_SCHEMA === '1') await copyFile(emitted, COMMITTED);
     const committed = await readFile(COMMITTED, 'utf8').catch(() => '');
-    expect(await readFile(emitted, 'utf8'), 'run `npm run schema:update` and commit apps/api/schema.graphql').toBe(committed);
+    expect(
+      await readFile(emitted, 'utf8'),
+      'run `npm run schema:update` and commit apps/api/schema.graphql',
+    ).toBe(committed);
   });
 
   it('should keep the field names scripts rely on', async () => {

@@ -1,20 +1,7 @@
-import { gzipSync } from 'node:zlib';
-import tarStream from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_FILES, tarGz } from '@test/support/bundle-builder.js';
 import type { ApiClient } from '@test/support/api-client.js';
 import { TestStack } from '@test/support/test-stack.js';
-
-async function tarWithNames(names: string[]): Promise<Buffer> {
-  const pack = tarStream.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise((resolve) => pack.on('end', resolve));
-  for (const name of names) pack.entry({ name }, 'payload\n');
-  pack.finalize();
-  await ended;
-  return gzipSync(Buffer.concat(chunks));
-}
 
 // Bad input fails alone, with a message that names the problem, and nothing else suffers.
 describe('hostile and broken bundles', () => {
@@ -23,7 +10,10 @@ describe('hostile and broken bundles', () => {
   let incidentId: string;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ queue: 'redis', apiEnv: { BUNDLE_MAX_BYTES: String(64 * 1024) } });
+    stack = await TestStack.start({
+      queue: 'redis',
+      apiEnv: { BUNDLE_MAX_BYTES: String(64 * 1024) },
+    });
     client = stack.client(await stack.createToken('alpha'));
     incidentId = await client.createIncident('hostile input');
   });
@@ -32,7 +22,14 @@ describe('hostile and broken bundles', () => {
   });
 
   it('should fail a zip-slip archive with a path-traversal error', async () => {
-    const upload = await client.upload(incidentId, await tarWithNames(['ok.txt', '../../etc/cron.d/evil']), 'slip.tgz');
+    const upload = await client.upload(
+      incidentId,
+      await tarGz([
+        { path: 'ok.txt', content: 'payload\n' },
+        { path: '../../etc/cron.d/evil', content: 'payload\n' },
+      ]),
+      'slip.tgz',
+    );
     expect(upload.status).toBe(201);
     const analysis = await client.waitForAnalysis(String(upload.body.analysisId));
     expect(analysis.status).toBe('FAILED');
@@ -46,7 +43,11 @@ describe('hostile and broken bundles', () => {
 
   it('should fail a truncated archive with a clear error', async () => {
     const whole = await tarGz(SAMPLE_FILES);
-    const upload = await client.upload(incidentId, whole.subarray(0, Math.floor(whole.length * 0.6)), 'cut.tar.gz');
+    const upload = await client.upload(
+      incidentId,
+      whole.subarray(0, Math.floor(whole.length * 0.6)),
+      'cut.tar.gz',
+    );
     const analysis = await client.waitForAnalysis(String(upload.body.analysisId));
     expect(analysis.status).toBe('FAILED');
     expect(analysis.error).toMatch(/cut\.tar\.gz/);

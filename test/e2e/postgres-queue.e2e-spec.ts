@@ -23,11 +23,18 @@ describe('upload → queue → worker with the queue on PostgreSQL', () => {
         client.upload(incidentId, await tarGz(files), `b${i}.tgz`),
       ),
     );
-    const analyses = await Promise.all(uploads.map((upload) => client.waitForAnalysis(String(upload.body.analysisId))));
-    expect(analyses.map((a) => a.status), stack.logs()).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    const analyses = await Promise.all(
+      uploads.map((upload) => client.waitForAnalysis(String(upload.body.analysisId))),
+    );
+    expect(
+      analyses.map((a) => a.status),
+      stack.logs(),
+    ).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     expect(analyses.map((a) => a.bundle.artifacts.length)).toEqual([3, 2, 1]);
 
-    const ready = (await (await fetch(`${stack.baseUrl}/readyz`)).json()) as { checks: { queue: { ok: boolean } } };
+    const ready = (await (await fetch(`${stack.baseUrl}/readyz`)).json()) as {
+      checks: { queue: { ok: boolean } };
+    };
     expect(ready.checks.queue.ok).toBe(true);
     expect(stack.workers[0]!.text).toMatch(/postgresql schema/);
 

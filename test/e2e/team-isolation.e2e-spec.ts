@@ -27,20 +27,37 @@ describe('authentication and team isolation', () => {
   });
 
   it("should not let team bravo read team alpha's incident, bundle or analysis", async () => {
-    const incident = await bravo.data<{ incident: unknown }>('query ($id: ID!) { incident(id: $id) { id } }', { id: alphaIncident });
+    const incident = await bravo.data<{ incident: unknown }>(
+      'query ($id: ID!) { incident(id: $id) { id } }',
+      { id: alphaIncident },
+    );
     expect(incident.incident).toBeNull();
-    const analysis = await bravo.data<{ analysis: unknown }>('query ($id: ID!) { analysis(id: $id) { id } }', { id: alphaAnalysis });
+    const analysis = await bravo.data<{ analysis: unknown }>(
+      'query ($id: ID!) { analysis(id: $id) { id } }',
+      { id: alphaAnalysis },
+    );
     expect(analysis.analysis).toBeNull();
-    const list = await bravo.data<{ incidents: { nodes: unknown[] } }>('{ incidents { nodes { id } } }');
+    const list = await bravo.data<{ incidents: { nodes: unknown[] } }>(
+      '{ incidents { nodes { id } } }',
+    );
     expect(list.incidents.nodes).toEqual([]);
   });
 
   it("should not let team bravo change or add to team alpha's incident", async () => {
-    const update = await bravo.graphql('mutation ($id: ID!) { updateIncident(id: $id, input: { status: RESOLVED }) { id } }', { id: alphaIncident });
+    const update = await bravo.graphql(
+      'mutation ($id: ID!) { updateIncident(id: $id, input: { status: RESOLVED }) { id } }',
+      { id: alphaIncident },
+    );
     expect(update.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const comment = await bravo.graphql('mutation ($id: ID!) { addComment(incidentId: $id, body: "hi") { id } }', { id: alphaIncident });
+    const comment = await bravo.graphql(
+      'mutation ($id: ID!) { addComment(incidentId: $id, body: "hi") { id } }',
+      { id: alphaIncident },
+    );
     expect(comment.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const reanalyze = await bravo.graphql('mutation ($id: ID!) { reanalyzeBundle(bundleId: $id) { id } }', { id: alphaBundle });
+    const reanalyze = await bravo.graphql(
+      'mutation ($id: ID!) { reanalyzeBundle(bundleId: $id) { id } }',
+      { id: alphaBundle },
+    );
     expect(reanalyze.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const upload = await bravo.upload(alphaIncident, Buffer.from('x'), 'x.txt');
     expect(upload.status).toBe(404);
@@ -52,7 +69,11 @@ describe('authentication and team isolation', () => {
 
   it('should refuse anonymous and unknown callers everywhere', async () => {
     const anonymous = stack.client(null);
-    for (const query of ['{ me { id } }', '{ incidents { nodes { id } } }', '{ rootCauses { id } }']) {
+    for (const query of [
+      '{ me { id } }',
+      '{ incidents { nodes { id } } }',
+      '{ rootCauses { id } }',
+    ]) {
       const result = await anonymous.graphql(query);
       expect(result.errors?.[0]?.extensions?.code, query).toBe('UNAUTHENTICATED');
       expect(result.data ?? null).toBeNull();
@@ -75,17 +96,25 @@ describe('authentication and team isolation', () => {
       { id: me.me.id },
     );
     expect(revoked.revokeApiToken.revokedAt).not.toBeNull();
-    expect((await member.graphql('{ me { id } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await member.graphql('{ me { id } }')).errors?.[0]?.extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
   it('should create tokens that are shown once and stored only as hashes', async () => {
-    const created = await alpha.data<{ createApiToken: { secret: string; token: { id: string; prefix: string } } }>(
+    const created = await alpha.data<{
+      createApiToken: { secret: string; token: { id: string; prefix: string } };
+    }>(
       'mutation { createApiToken(input: { name: "ci", expiresInDays: 30 }) { secret token { id prefix } } }',
     );
     const { secret, token } = created.createApiToken;
     expect(secret.startsWith(token.prefix)).toBe(true);
-    expect((await stack.client(secret).data<{ me: { name: string } }>('{ me { name } }')).me.name).toBe('ci');
-    const listed = await alpha.data<{ apiTokens: Record<string, unknown>[] }>('{ apiTokens { id name prefix } }');
+    expect(
+      (await stack.client(secret).data<{ me: { name: string } }>('{ me { name } }')).me.name,
+    ).toBe('ci');
+    const listed = await alpha.data<{ apiTokens: Record<string, unknown>[] }>(
+      '{ apiTokens { id name prefix } }',
+    );
     expect(JSON.stringify(listed)).not.toContain(secret);
   });
 
@@ -112,13 +141,24 @@ describe('authentication and team isolation', () => {
     const cookie = setCookie.split(';')[0]!;
 
     const person = stack.client(null, { cookie });
-    const me = await person.data<{ me: { kind: string; team: { name: string } } }>('{ me { kind team { name } } }');
+    const me = await person.data<{ me: { kind: string; team: { name: string } } }>(
+      '{ me { kind team { name } } }',
+    );
     expect(me.me).toEqual({ kind: 'user', team: { name: 'default' } });
     const incidentId = await person.createIncident('signed-in person');
     expect((await person.upload(incidentId, Buffer.from('hello'), 'note.txt')).status).toBe(403);
-    expect((await person.upload(incidentId, Buffer.from('hello'), 'note.txt', { 'x-netmortem-csrf': '1' })).status).toBe(201);
+    expect(
+      (
+        await person.upload(incidentId, Buffer.from('hello'), 'note.txt', {
+          'x-netmortem-csrf': '1',
+        })
+      ).status,
+    ).toBe(201);
     // Apollo's CSRF prevention refuses a GraphQL request a cross-site form could send.
-    const simple = await fetch(`${stack.baseUrl}/graphql?query=${encodeURIComponent('{ me { id } }')}`, { headers: { cookie } });
+    const simple = await fetch(
+      `${stack.baseUrl}/graphql?query=${encodeURIComponent('{ me { id } }')}`,
+      { headers: { cookie } },
+    );
     expect(simple.status).toBe(400);
   });
 });

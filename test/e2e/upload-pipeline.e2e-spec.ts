@@ -29,9 +29,14 @@ describe('upload → queue → worker → GraphQL (Redis queue)', () => {
   });
 
   it('should analyse an uploaded bundle and serve the artifacts with their detected kinds', async () => {
-    const incidentId = await client.createIncident('checkout resets', { cluster: 'prod-eu', service: 'checkout' });
+    const incidentId = await client.createIncident('checkout resets', {
+      cluster: 'prod-eu',
+      service: 'checkout',
+    });
     const bundle = await tarGz(SAMPLE_FILES);
-    const upload = await client.upload(incidentId, bundle, 'node-a.tar.gz', { 'x-request-id': 'e2e-request-0001' });
+    const upload = await client.upload(incidentId, bundle, 'node-a.tar.gz', {
+      'x-request-id': 'e2e-request-0001',
+    });
     expect(upload.status, JSON.stringify(upload.body)).toBe(201);
     expect(upload.body.sha256).toBe(createHash('sha256').update(bundle).digest('hex'));
 
@@ -52,12 +57,23 @@ describe('upload → queue → worker → GraphQL (Redis queue)', () => {
       ['match', 'unavailable'],
       ['persist', 'done'],
     ]);
-    expect(analysis.stages.find((s) => s.name === 'match')?.note).toMatch(/stage not available yet/);
+    expect(analysis.stages.find((s) => s.name === 'match')?.note).toMatch(
+      /stage not available yet/,
+    );
     expect(analysis.catalogueVersion).toMatch(/^[0-9a-f]{12}$/);
 
     const incident = await client.data<{
-      incident: { id: string; title: string; status: string; labels: Record<string, string>; bundles: { id: string; analyses: { id: string }[] }[] };
-    }>('query ($id: ID!) { incident(id: $id) { id title status labels bundles { id analyses { id } } } }', { id: incidentId });
+      incident: {
+        id: string;
+        title: string;
+        status: string;
+        labels: Record<string, string>;
+        bundles: { id: string; analyses: { id: string }[] }[];
+      };
+    }>(
+      'query ($id: ID!) { incident(id: $id) { id title status labels bundles { id analyses { id } } } }',
+      { id: incidentId },
+    );
     expect(incident.incident).toMatchObject({
       title: 'checkout resets',
       status: 'OPEN',
@@ -66,10 +82,12 @@ describe('upload → queue → worker → GraphQL (Redis queue)', () => {
     });
   });
 
-  it('should carry the request id from the upload into the worker logs', async () => {
+  it('should carry the request id from the upload into the worker logs', () => {
     const lines = stack.workers.flatMap((worker) => worker.logLines());
     const traced = lines.filter((line) => line.requestId === 'e2e-request-0001');
-    expect(traced.map((line) => line.stage)).toEqual(expect.arrayContaining(['unpack', 'detect', 'persist']));
+    expect(traced.map((line) => line.stage)).toEqual(
+      expect.arrayContaining(['unpack', 'detect', 'persist']),
+    );
   });
 
   it('should recognise the same bytes uploaded again and serve the original for download', async () => {
@@ -79,23 +97,34 @@ describe('upload → queue → worker → GraphQL (Redis queue)', () => {
     const again = await client.upload(incidentId, bundle, 'one-again.tgz');
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ bundleId: first.body.bundleId, analysisId: first.body.analysisId, duplicate: true });
+    expect(again.body).toMatchObject({
+      bundleId: first.body.bundleId,
+      analysisId: first.body.analysisId,
+      duplicate: true,
+    });
 
     const otherIncident = await client.createIncident('same bytes, other incident');
     const elsewhere = await client.upload(otherIncident, bundle, 'one.tgz');
     expect(elsewhere.status).toBe(201);
     expect(elsewhere.body.sameContentIn).toEqual([{ bundleId: first.body.bundleId, incidentId }]);
 
-    const download = await fetch(`${stack.baseUrl}/api/bundles/${String(first.body.bundleId)}/download`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const download = await fetch(
+      `${stack.baseUrl}/api/bundles/${String(first.body.bundleId)}/download`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer())).toEqual(bundle);
   });
 
   it('should stream progress over graphql-ws until the analysis finishes, and reanalyse on demand', async () => {
     const incidentId = await client.createIncident('live progress');
-    const upload = await client.upload(incidentId, await tarGz(SAMPLE_FILES.slice(1, 2)), 'uname.tgz');
+    const upload = await client.upload(
+      incidentId,
+      await tarGz(SAMPLE_FILES.slice(1, 2)),
+      'uname.tgz',
+    );
     await client.waitForAnalysis(String(upload.body.analysisId));
 
     const reanalysis = await client.data<{ reanalyzeBundle: { id: string; status: string } }>(
@@ -114,7 +143,8 @@ describe('upload → queue → worker → GraphQL (Redis queue)', () => {
       await new Promise<void>((resolve, reject) => {
         ws.subscribe<{ analysisProgress: { status: string; progress: number } }>(
           {
-            query: 'subscription ($id: ID!) { analysisProgress(analysisId: $id) { analysisId status stage progress } }',
+            query:
+              'subscription ($id: ID!) { analysisProgress(analysisId: $id) { analysisId status stage progress } }',
             variables: { id: reanalysis.reanalyzeBundle.id },
           },
           {
@@ -136,16 +166,25 @@ describe('upload → queue → worker → GraphQL (Redis queue)', () => {
   });
 
   it('should list incidents newest first with cursor pagination and filters', async () => {
-    const page1 = await client.data<{ incidents: { nodes: { title: string }[]; pageInfo: { endCursor: string; hasNextPage: boolean } } }>(
-      '{ incidents(first: 2) { nodes { title } pageInfo { endCursor hasNextPage } } }',
-    );
-    expect(page1.incidents.nodes.map((n) => n.title)).toEqual(['live progress', 'same bytes, other incident']);
+    const page1 = await client.data<{
+      incidents: {
+        nodes: { title: string }[];
+        pageInfo: { endCursor: string; hasNextPage: boolean };
+      };
+    }>('{ incidents(first: 2) { nodes { title } pageInfo { endCursor hasNextPage } } }');
+    expect(page1.incidents.nodes.map((n) => n.title)).toEqual([
+      'live progress',
+      'same bytes, other incident',
+    ]);
     expect(page1.incidents.pageInfo.hasNextPage).toBe(true);
     const page2 = await client.data<{ incidents: { nodes: { title: string }[] } }>(
       'query ($after: String) { incidents(first: 10, after: $after) { nodes { title } } }',
       { after: page1.incidents.pageInfo.endCursor },
     );
-    expect(page2.incidents.nodes.map((n) => n.title)).toEqual(['duplicate check', 'checkout resets']);
+    expect(page2.incidents.nodes.map((n) => n.title)).toEqual([
+      'duplicate check',
+      'checkout resets',
+    ]);
     const filtered = await client.data<{ incidents: { nodes: { title: string }[] } }>(
       '{ incidents(filter: { labels: { service: "checkout" }, text: "RESETS", statuses: [OPEN] }) { nodes { title } } }',
     );
@@ -161,12 +200,30 @@ describe('upload → queue → worker → GraphQL (Redis queue)', () => {
       }
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        [CLI_ENTRY, 'upload', folder, '--server', stack.baseUrl, '--token', token, '--title', 'from the CLI', '--json'],
+        [
+          CLI_ENTRY,
+          'upload',
+          folder,
+          '--server',
+          stack.baseUrl,
+          '--token',
+          token,
+          '--title',
+          'from the CLI',
+          '--json',
+        ],
         { env: { PATH: process.env.PATH } },
       );
-      const result = JSON.parse(stdout) as { incidentId: string; analysis: { status: string; bundle: { artifacts: { kind: string }[] } } };
+      const result = JSON.parse(stdout) as {
+        incidentId: string;
+        analysis: { status: string; bundle: { artifacts: { kind: string }[] } };
+      };
       expect(result.analysis.status).toBe('SUCCEEDED');
-      expect(result.analysis.bundle.artifacts.map((a) => a.kind).sort()).toEqual(['conntrack-table', 'ss', 'uname']);
+      expect(result.analysis.bundle.artifacts.map((a) => a.kind).sort()).toEqual([
+        'conntrack-table',
+        'ss',
+        'uname',
+      ]);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

@@ -36,10 +36,12 @@ describe('worker killed mid-analysis', () => {
     const deadline = Date.now() + 30_000;
     let state: AnalysisSnapshot | undefined;
     while (Date.now() < deadline) {
-      state = (await client.data<{ analysis: AnalysisSnapshot }>(
-        'query ($id: ID!) { analysis(id: $id) { id status stage progress attempts stages { name state note } bundle { id originalName sha256 artifacts { path kind status error sizeBytes } } findings { id rootCauseId confidence } error errorCode catalogueVersion } }',
-        { id: analysisId },
-      )).analysis;
+      state = (
+        await client.data<{ analysis: AnalysisSnapshot }>(
+          'query ($id: ID!) { analysis(id: $id) { id status stage progress attempts stages { name state note } bundle { id originalName sha256 artifacts { path kind status error sizeBytes } } findings { id rootCauseId confidence } error errorCode catalogueVersion } }',
+          { id: analysisId },
+        )
+      ).analysis;
       if (state.stage === 'detect') break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -50,13 +52,24 @@ describe('worker killed mid-analysis', () => {
     const rescuer = await stack.startWorker();
     const finished = await client.waitForAnalysis(analysisId, 60_000);
     expect(finished.status, stack.logs()).toBe('SUCCEEDED');
-    expect(finished.bundle.artifacts.map((a) => a.path)).toEqual(['node-a/conntrack.txt', 'node-a/ss.txt', 'node-a/uname.txt']);
-    expect(rescuer.logLines().some((line) => line.analysisId === analysisId && line.stage === 'detect')).toBe(true);
+    expect(finished.bundle.artifacts.map((a) => a.path)).toEqual([
+      'node-a/conntrack.txt',
+      'node-a/ss.txt',
+      'node-a/uname.txt',
+    ]);
+    expect(
+      rescuer.logLines().some((line) => line.analysisId === analysisId && line.stage === 'detect'),
+    ).toBe(true);
 
     const db = new pg.Client({ connectionString: stack.database.url });
     await db.connect();
     try {
-      const counts = await db.query<{ artifacts: number; analyses: number; bundles: number; findings: number }>(
+      const counts = await db.query<{
+        artifacts: number;
+        analyses: number;
+        bundles: number;
+        findings: number;
+      }>(
         `SELECT (SELECT count(*)::int FROM artifacts) AS artifacts, (SELECT count(*)::int FROM analyses) AS analyses,
                 (SELECT count(*)::int FROM bundles) AS bundles, (SELECT count(*)::int FROM findings) AS findings`,
       );

@@ -57,10 +57,16 @@ describe('netmortem start with nothing configured', () => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ me { role team { name } } incidents { nodes { title bundles { analyses { status } } } } }' }),
+      body: JSON.stringify({
+        query:
+          '{ me { role team { name } } incidents { nodes { title bundles { analyses { status } } } } }',
+      }),
     });
     const body = (await response.json()) as {
-      data: { me: { role: string; team: { name: string } }; incidents: { nodes: { title: string; bundles: { analyses: { status: string }[] }[] }[] } };
+      data: {
+        me: { role: string; team: { name: string } };
+        incidents: { nodes: { title: string; bundles: { analyses: { status: string }[] }[] }[] };
+      };
     };
     expect(body.data.me).toEqual({ role: 'ADMIN', team: { name: 'default' } });
     // The example bundles were uploaded through the API so the dashboard is not empty.
@@ -68,7 +74,9 @@ describe('netmortem start with nothing configured', () => {
   });
 
   it('should stop the services and the embedded database on SIGTERM', async () => {
-    const clusterPort = Number(service.text.match(/embedded PostgreSQL listening on 127\.0\.0\.1:(\d+)/)?.[1]);
+    const clusterPort = Number(
+      service.text.match(/embedded PostgreSQL listening on 127\.0\.0\.1:(\d+)/)?.[1],
+    );
     expect(clusterPort).toBeGreaterThan(0);
     service.kill('SIGTERM');
     const exit = await service.exited;

@@ -19,10 +19,16 @@ export class ApiClient {
   ) {}
 
   private headers(): Record<string, string> {
-    return { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...this.extraHeaders };
+    return {
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      ...this.extraHeaders,
+    };
   }
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphqlResponse<T>> {
+  async graphql<T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GraphqlResponse<T>> {
     const response = await fetch(`${this.baseUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...this.headers() },
@@ -69,12 +75,16 @@ export class ApiClient {
     const deadline = Date.now() + timeoutMs;
     let last: AnalysisSnapshot | null = null;
     while (Date.now() < deadline) {
-      const data = await this.data<{ analysis: AnalysisSnapshot | null }>(ANALYSIS_QUERY, { id: analysisId });
+      const data = await this.data<{ analysis: AnalysisSnapshot | null }>(ANALYSIS_QUERY, {
+        id: analysisId,
+      });
       last = data.analysis;
       if (last && (last.status === 'SUCCEEDED' || last.status === 'FAILED')) return last;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`analysis ${analysisId} did not finish within ${timeoutMs} ms; last state ${JSON.stringify(last)}`);
+    throw new Error(
+      `analysis ${analysisId} did not finish within ${timeoutMs} ms; last state ${JSON.stringify(last)}`,
+    );
   }
 }
 
@@ -101,7 +111,13 @@ export interface AnalysisSnapshot {
     id: string;
     originalName: string;
     sha256: string;
-    artifacts: { path: string; kind: string; status: string; error: string | null; sizeBytes: number }[];
+    artifacts: {
+      path: string;
+      kind: string;
+      status: string;
+      error: string | null;
+      sizeBytes: number;
+    }[];
   };
   findings: { id: string; rootCauseId: string; confidence: number }[];
 }

@@ -9,15 +9,10 @@ export interface BundleFile {
 /** A .tar.gz made in memory, the shape the collector produces. */
 export async function tarGz(files: readonly BundleFile[]): Promise<Buffer> {
   const pack = tarStream.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    pack.on('data', (chunk: Buffer) => chunks.push(chunk));
-    pack.on('end', resolve);
-    pack.on('error', reject);
-  });
   for (const file of files) pack.entry({ name: file.path }, Buffer.from(file.content));
   pack.finalize();
-  await done;
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
   return gzipSync(Buffer.concat(chunks));
 }
 
@@ -33,7 +28,8 @@ export const SAMPLE_FILES: readonly BundleFile[] = [
   },
   {
     path: 'node-a/uname.txt',
-    content: 'Linux node-a 6.1.0-27-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01) x86_64 GNU/Linux\n',
+    content:
+      'Linux node-a 6.1.0-27-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01) x86_64 GNU/Linux\n',
   },
   {
     path: 'node-a/conntrack.txt',

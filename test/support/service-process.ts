@@ -30,7 +30,9 @@ export class RunningProcess {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
   }
 
   get pid(): number | undefined {
@@ -72,7 +74,9 @@ export class RunningProcess {
       const match = this.text.match(pattern);
       if (match) return match;
       if (Date.now() > deadline) {
-        throw new Error(`${this.name} did not print ${pattern} within ${timeoutMs} ms; it said:\n${this.text.slice(-3000)}`);
+        throw new Error(
+          `${this.name} did not print ${pattern} within ${timeoutMs} ms; it said:\n${this.text.slice(-3000)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -41,7 +41,12 @@ export class TestStack {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'nm-e2e-'));
     const port = await freePort();
     const env = TestStack.baseEnv(options, database.url, prefix, dataDir);
-    const api = new RunningProcess('api', API_ENTRY, [], { ...env, PORT: String(port), HOST: '127.0.0.1', ...options.apiEnv });
+    const api = new RunningProcess('api', API_ENTRY, [], {
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...options.apiEnv,
+    });
     const stack = new TestStack(options, database, prefix, dataDir, port, api);
     try {
       await api.waitForOutput(/"msg":"api listening"/);
@@ -53,7 +58,12 @@ export class TestStack {
     return stack;
   }
 
-  private static baseEnv(options: TestStackOptions, databaseUrl: string, prefix: string, dataDir: string): Record<string, string> {
+  private static baseEnv(
+    options: TestStackOptions,
+    databaseUrl: string,
+    prefix: string,
+    dataDir: string,
+  ): Record<string, string> {
     return {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
@@ -82,9 +92,13 @@ export class TestStack {
 
   /** A token of `team` (created if needed) through the documented CLI command. */
   async createToken(team: string, role: 'admin' | 'member' = 'admin'): Promise<string> {
-    const { stdout } = await run(process.execPath, [CLI_ENTRY, 'admin', 'create-token', '--team', team, '--role', role], {
-      env: { PATH: process.env.PATH, DATABASE_URL: this.database.url },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [CLI_ENTRY, 'admin', 'create-token', '--team', team, '--role', role],
+      {
+        env: { PATH: process.env.PATH, DATABASE_URL: this.database.url },
+      },
+    );
     return stdout.trim();
   }
 
@@ -94,7 +108,9 @@ export class TestStack {
 
   /** Everything the processes printed, for failure messages. */
   logs(): string {
-    return [this.api, ...this.workers].map((p) => `--- ${p.name}\n${p.text.slice(-4000)}`).join('\n');
+    return [this.api, ...this.workers]
+      .map((p) => `--- ${p.name}\n${p.text.slice(-4000)}`)
+      .join('\n');
   }
 
   async stop(): Promise<void> {

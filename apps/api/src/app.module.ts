@@ -41,10 +41,14 @@ export class AppModule {
             logger,
             genReqId: requestIdFor,
             customProps: (request) => ({ requestId: request.id }),
-            autoLogging: { ignore: (request) => request.url === '/healthz' || request.url === '/readyz' },
+            autoLogging: {
+              ignore: (request) => request.url === '/healthz' || request.url === '/readyz',
+            },
           },
         }),
-        DatabaseModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.DATABASE_URL, maxConnections: 10 }) }),
+        DatabaseModule.forRootAsync({
+          useFactory: () => ({ databaseUrl: config.DATABASE_URL, maxConnections: 10 }),
+        }),
         QueueModule.forRoot(queue),
         AuditModule,
         AuthModule,

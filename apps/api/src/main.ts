@@ -21,22 +21,30 @@ async function bootstrap(): Promise<void> {
     databaseUrl: config.DATABASE_URL,
     prefix: config.NETMORTEM_QUEUE_PREFIX,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, queue, logger }), {
-    bufferLogs: true,
-    bodyParser: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ config, queue, logger }),
+    {
+      bufferLogs: true,
+      bodyParser: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.set('trust proxy', 'loopback');
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], connectSrc: ["'self'", 'ws:', 'wss:'], imgSrc: ["'self'", 'data:'] },
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          imgSrc: ["'self'", 'data:'],
+        },
       },
     }),
   );
   const dashboardDir = config.DASHBOARD_DIR ?? DEFAULT_DASHBOARD_DIR;
-  if (existsSync(dashboardDir)) app.use(express.static(dashboardDir, { index: 'index.html', maxAge: '5m' }));
+  if (existsSync(dashboardDir))
+    app.use(express.static(dashboardDir, { index: 'index.html', maxAge: '5m' }));
   else logger.warn({ dashboardDir }, 'dashboard build not found; serving the API only');
 
   await app.listen(config.PORT, config.HOST);

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 if (!existsSync(entry)) {
-  process.stderr.write('netmortem: the CLI is not built yet; run `npm run build` at the repository root\n');
+  process.stderr.write(
+    'netmortem: the CLI is not built yet; run `npm run build` at the repository root\n',
+  );
   process.exit(2);
 }
 await import(entry);

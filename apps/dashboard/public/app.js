@@ -43,8 +43,24 @@ async function start() {
 
 async function listIncidents() {
   show('incidents-view');
-  const { incidents } = await graphql(`{ incidents(first: 50) { nodes {
-      id title status createdAt bundles { originalName analyses { status } } } } }`);
+  const { incidents } = await graphql(`
+    {
+      incidents(first: 50) {
+        nodes {
+          id
+          title
+          status
+          createdAt
+          bundles {
+            originalName
+            analyses {
+              status
+            }
+          }
+        }
+      }
+    }
+  `);
   const rows = $('incident-rows');
   rows.replaceChildren();
   for (const incident of incidents.nodes) {
@@ -59,12 +75,15 @@ async function listIncidents() {
       titleCell,
       text('td', incident.status.toLowerCase()),
       text('td', incident.bundles.map((b) => b.originalName).join(', ') || '—'),
-      latest ? wrap('td', text('span', latest.status.toLowerCase(), `badge ${latest.status}`)) : text('td', '—'),
+      latest
+        ? wrap('td', text('span', latest.status.toLowerCase(), `badge ${latest.status}`))
+        : text('td', '—'),
       text('td', new Date(incident.createdAt).toLocaleString()),
     );
     rows.append(row);
   }
-  if (incidents.nodes.length === 0) rows.append(wrap('tr', text('td', 'No incidents yet: upload a bundle above.')));
+  if (incidents.nodes.length === 0)
+    rows.append(wrap('tr', text('td', 'No incidents yet: upload a bundle above.')));
 }
 
 function wrap(tag, child) {
@@ -76,10 +95,45 @@ function wrap(tag, child) {
 async function showIncident(id) {
   show('incident-view');
   const { incident } = await graphql(
-    `query ($id: ID!) { incident(id: $id) { title description status labels
-       bundles { originalName sizeBytes analyses { id status stage progress error
-         stages { name state note } bundle { artifacts { path kind status error } }
-         findings { rootCauseId confidence summary } } } } }`,
+    `
+      query ($id: ID!) {
+        incident(id: $id) {
+          title
+          description
+          status
+          labels
+          bundles {
+            originalName
+            sizeBytes
+            analyses {
+              id
+              status
+              stage
+              progress
+              error
+              stages {
+                name
+                state
+                note
+              }
+              bundle {
+                artifacts {
+                  path
+                  kind
+                  status
+                  error
+                }
+              }
+              findings {
+                rootCauseId
+                confidence
+                summary
+              }
+            }
+          }
+        }
+      }
+    `,
     { id },
   );
   if (!incident) {
@@ -93,19 +147,40 @@ async function showIncident(id) {
   for (const bundle of incident.bundles) {
     body.append(text('h3', `${bundle.originalName} (${bundle.sizeBytes} bytes)`));
     for (const analysis of bundle.analyses) {
-      body.append(text('p', `Analysis ${analysis.status.toLowerCase()}${analysis.error ? `: ${analysis.error}` : ''}`, analysis.status));
+      body.append(
+        text(
+          'p',
+          `Analysis ${analysis.status.toLowerCase()}${analysis.error ? `: ${analysis.error}` : ''}`,
+          analysis.status,
+        ),
+      );
       const stages = document.createElement('ul');
-      for (const stage of analysis.stages) stages.append(text('li', `${stage.name}: ${stage.state}${stage.note ? ` — ${stage.note}` : ''}`));
+      for (const stage of analysis.stages)
+        stages.append(
+          text('li', `${stage.name}: ${stage.state}${stage.note ? ` — ${stage.note}` : ''}`),
+        );
       body.append(stages);
       const table = document.createElement('table');
       table.append(wrap('thead', rowOf('th', ['Artifact', 'Kind', 'Status'])));
       for (const artifact of analysis.bundle.artifacts) {
-        table.append(rowOf('td', [artifact.path, artifact.kind, artifact.status.toLowerCase() + (artifact.error ? `: ${artifact.error}` : '')]));
+        table.append(
+          rowOf('td', [
+            artifact.path,
+            artifact.kind,
+            artifact.status.toLowerCase() + (artifact.error ? `: ${artifact.error}` : ''),
+          ]),
+        );
       }
       body.append(table);
-      if (analysis.findings.length === 0 && analysis.status === 'SUCCEEDED') body.append(text('p', 'No finding.', 'hint'));
+      if (analysis.findings.length === 0 && analysis.status === 'SUCCEEDED')
+        body.append(text('p', 'No finding.', 'hint'));
       for (const finding of analysis.findings) {
-        body.append(text('p', `${finding.rootCauseId} (${Math.round(finding.confidence * 100)}%): ${finding.summary}`));
+        body.append(
+          text(
+            'p',
+            `${finding.rootCauseId} (${Math.round(finding.confidence * 100)}%): ${finding.summary}`,
+          ),
+        );
       }
     }
   }
@@ -140,7 +215,10 @@ $('login-form').addEventListener('submit', async (event) => {
 });
 
 $('logout').addEventListener('click', async () => {
-  await fetch('/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' } });
+  await fetch('/api/auth/logout', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
   $('session').hidden = true;
   show('login-view');
 });
@@ -151,9 +229,12 @@ $('new-incident').addEventListener('submit', async (event) => {
   const status = $('upload-status');
   try {
     status.textContent = 'creating incident…';
-    const { createIncident } = await graphql('mutation ($input: CreateIncidentInput!) { createIncident(input: $input) { id } }', {
-      input: { title: form.get('title') },
-    });
+    const { createIncident } = await graphql(
+      'mutation ($input: CreateIncidentInput!) { createIncident(input: $input) { id } }',
+      {
+        input: { title: form.get('title') },
+      },
+    );
     status.textContent = 'uploading…';
     const upload = new FormData();
     upload.append('file', form.get('file'));

@@ -52,11 +52,18 @@ export class WorkerModule {
         PersistStage,
         {
           provide: STAGE_HANDLERS,
-          useFactory: (unpack: UnpackStage, detect: DetectStage, persist: PersistStage): StageHandlers => ({
+          useFactory: (
+            unpack: UnpackStage,
+            detect: DetectStage,
+            persist: PersistStage,
+          ): StageHandlers => ({
             unpack,
             detect,
             parse: new UnavailableStage('parse', 'artifact parsers arrive with the evidence layer'),
-            simulate: new UnavailableStage('simulate', 'the conntrack/NAT/TCP simulator is not built yet'),
+            simulate: new UnavailableStage(
+              'simulate',
+              'the conntrack/NAT/TCP simulator is not built yet',
+            ),
             match: new UnavailableStage('match', 'the root-cause matcher is not built yet'),
             persist,
           }),

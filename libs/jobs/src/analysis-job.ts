@@ -20,9 +20,14 @@ export function parseAnalysisJobData(data: unknown): AnalysisJobData {
   for (const field of ['analysisId', 'bundleId', 'teamId'] as const) {
     const value = record[field];
     if (typeof value !== 'string' || !UUID.test(value)) {
-      throw new BadInputError('INVALID_JOB_DATA', `analysis job data: ${field} is not a uuid`, undefined, {
-        field,
-      });
+      throw new BadInputError(
+        'INVALID_JOB_DATA',
+        `analysis job data: ${field} is not a uuid`,
+        undefined,
+        {
+          field,
+        },
+      );
     }
   }
   const requestId = typeof record.requestId === 'string' ? record.requestId : 'unknown';

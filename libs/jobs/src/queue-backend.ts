@@ -1,8 +1,4 @@
-import {
-  createPostgresBackend,
-  setDefaultBackendFactory,
-  type ConnectionOptions,
-} from 'bullmq';
+import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from 'bullmq';
 
 export interface QueueBackendConfig {
   /** When set, queues live in this Redis; otherwise in PostgreSQL through BullMQ's backend. */
@@ -55,7 +51,7 @@ export function configureQueueBackend(config: QueueBackendConfig): QueueBackend 
       schema,
       migrate: true,
       max: 5,
-    } as unknown as ConnectionOptions,
+    },
   };
 }
 

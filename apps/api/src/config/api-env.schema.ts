@@ -10,9 +10,7 @@ export const apiEnvSchema = commonEnvSchema.extend({
   BUNDLE_MAX_BYTES: intFromEnv({ default: 512 * 1024 ** 2, min: 1024 }),
   SESSION_TTL_HOURS: intFromEnv({ default: 12, min: 1, max: 24 * 30 }),
   /** Secure cookies need HTTPS; behind a TLS-terminating proxy set this to true. */
-  COOKIE_SECURE: z
-    .enum(['true', 'false', 'auto'])
-    .default('auto'),
+  COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
   NETMORTEM_ADMIN_EMAIL: z.email().default('admin@netmortem.local'),
   /** Attempts per analysis stage for transient faults; bad input is never retried. */
   ANALYSIS_STAGE_ATTEMPTS: intFromEnv({ default: 4, min: 1, max: 20 }),

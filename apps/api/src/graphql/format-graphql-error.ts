@@ -6,10 +6,16 @@ import { mapError } from '../common/errors/error-mapping.js';
  * itself raised (validation, parse, armor limits) keep their message: they describe the
  * query, not the server.
  */
-export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatGraphqlError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
   const original = (error as { originalError?: unknown } | null)?.originalError;
   if (!original) {
-    const { stacktrace: _ignored, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const { stacktrace: _ignored, ...extensions } = (formatted.extensions ?? {}) as Record<
+      string,
+      unknown
+    >;
     return { ...formatted, extensions };
   }
   const mapped = mapError(original);

@@ -77,7 +77,9 @@ async function authenticateSocket(
   const bearer = typeof header === 'string' ? header.match(/^Bearer\s+(\S+)$/i)?.[1] : undefined;
   try {
     const caller = await auth.authenticate(
-      bearer ? { bearer } : { sessionCookie: readCookie(context.extra.request.headers.cookie, SESSION_COOKIE) },
+      bearer
+        ? { bearer }
+        : { sessionCookie: readCookie(context.extra.request.headers.cookie, SESSION_COOKIE) },
     );
     return caller?.actor ?? null;
   } catch {

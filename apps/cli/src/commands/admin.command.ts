@@ -13,7 +13,9 @@ import { readCliEnv } from '../runtime/cli-env.js';
 import { resolveDatabase } from '../runtime/database-resolver.js';
 
 export function registerAdminCommands(program: Command): void {
-  const admin = program.command('admin').description('administer a netmortem installation directly in its database');
+  const admin = program
+    .command('admin')
+    .description('administer a netmortem installation directly in its database');
 
   admin
     .command('create-token')
@@ -23,7 +25,8 @@ export function registerAdminCommands(program: Command): void {
     .option('--role <role>', 'admin or member', 'admin')
     .action(async (options: { team: string; name: string; role: string }) => {
       const role = options.role.toUpperCase();
-      if (role !== 'ADMIN' && role !== 'MEMBER') throw new Error(`--role must be admin or member, not "${options.role}"`);
+      if (role !== 'ADMIN' && role !== 'MEMBER')
+        throw new Error(`--role must be admin or member, not "${options.role}"`);
       const env = readCliEnv(process.env);
       const database = await resolveDatabase({
         databaseUrl: env.databaseUrl,

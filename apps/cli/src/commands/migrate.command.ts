@@ -4,7 +4,9 @@ import { migrateDatabase, redactDatabaseUrl } from '@netmortem/db';
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
-    .description('apply pending database migrations to DATABASE_URL (deployments run this before the API)')
+    .description(
+      'apply pending database migrations to DATABASE_URL (deployments run this before the API)',
+    )
     .action(async () => {
       const databaseUrl = process.env.DATABASE_URL;
       if (!databaseUrl) throw new Error('DATABASE_URL is required');

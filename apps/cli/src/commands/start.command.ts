@@ -33,9 +33,19 @@ export function registerStartCommand(program: Command): void {
         throw new Error(`--workers must be between 1 and 32, not "${options.workers}"`);
       }
       const say = (message: string): void => void process.stderr.write(`netmortem: ${message}\n`);
-      const database = await resolveDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, log: say });
-      say(`database ${redactDatabaseUrl(database.url)}${database.embedded ? ' (embedded)' : ''}, migrations applied`);
-      say(env.redisUrl ? `queue on ${env.redisUrl.replace(/\/\/[^@]*@/, '//***@')}` : 'queue on PostgreSQL (REDIS_URL is not set)');
+      const database = await resolveDatabase({
+        databaseUrl: env.databaseUrl,
+        dataDir: env.dataDir,
+        log: say,
+      });
+      say(
+        `database ${redactDatabaseUrl(database.url)}${database.embedded ? ' (embedded)' : ''}, migrations applied`,
+      );
+      say(
+        env.redisUrl
+          ? `queue on ${env.redisUrl.replace(/\/\/[^@]*@/, '//***@')}`
+          : 'queue on PostgreSQL (REDIS_URL is not set)',
+      );
 
       const childEnv: NodeJS.ProcessEnv = {
         ...process.env,
@@ -45,7 +55,11 @@ export function registerStartCommand(program: Command): void {
       };
       const services = [
         new ServiceProcess({ name: 'api', entry: API_ENTRY, env: childEnv }),
-        ...Array.from({ length: workers }, (_, i) => new ServiceProcess({ name: `worker-${i + 1}`, entry: WORKER_ENTRY, env: childEnv })),
+        ...Array.from(
+          { length: workers },
+          (_, i) =>
+            new ServiceProcess({ name: `worker-${i + 1}`, entry: WORKER_ENTRY, env: childEnv }),
+        ),
       ];
 
       let stopping = false;
@@ -60,7 +74,9 @@ export function registerStartCommand(program: Command): void {
       for (const service of services) {
         service.start((code, signal) => {
           if (stopping) return;
-          say(`${service.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+          say(
+            `${service.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`,
+          );
           void stopAll(1);
         });
       }

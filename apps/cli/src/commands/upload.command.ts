@@ -34,12 +34,16 @@ export function registerUploadCommand(program: Command): void {
       const name = path.basename(path.resolve(target));
       const incidentId =
         options.incident ??
-        (await client.createIncident({ title: options.title ?? `Bundle ${name}`, description: `Uploaded from ${target}` }));
+        (await client.createIncident({
+          title: options.title ?? `Bundle ${name}`,
+          description: `Uploaded from ${target}`,
+        }));
       const stream = info.isDirectory() ? archiveDirectory(target) : createReadStream(target);
       const filename = info.isDirectory() ? `${name}.tar.gz` : name;
       const uploaded = await client.uploadBundle(incidentId, filename, stream);
       let analysis: AnalysisView | undefined;
-      if (options.wait && uploaded.analysisId) analysis = await waitForAnalysis(client, uploaded.analysisId);
+      if (options.wait && uploaded.analysisId)
+        analysis = await waitForAnalysis(client, uploaded.analysisId);
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ incidentId, ...uploaded, analysis }, null, 2)}\n`);
         return;
@@ -57,21 +61,31 @@ async function waitForAnalysis(client: NetmortemClient, id: string): Promise<Ana
     const analysis = await client.analysis(id);
     if (analysis.status === 'SUCCEEDED' || analysis.status === 'FAILED') return analysis;
     if (Date.now() > deadline) return analysis;
-    process.stderr.write(`\r${analysis.status.toLowerCase()} ${analysis.stage ?? ''} ${analysis.progress}%   `);
+    process.stderr.write(
+      `\r${analysis.status.toLowerCase()} ${analysis.stage ?? ''} ${analysis.progress}%   `,
+    );
     await sleep(300);
   }
 }
 
 function printAnalysis(analysis: AnalysisView): void {
   process.stderr.write('\r');
-  process.stdout.write(`status   ${analysis.status}${analysis.error ? `: ${analysis.error}` : ''}\n`);
+  process.stdout.write(
+    `status   ${analysis.status}${analysis.error ? `: ${analysis.error}` : ''}\n`,
+  );
   for (const stage of analysis.stages) {
-    process.stdout.write(`  ${stage.name.padEnd(9)} ${stage.state}${stage.note ? `  ${stage.note}` : ''}\n`);
+    process.stdout.write(
+      `  ${stage.name.padEnd(9)} ${stage.state}${stage.note ? `  ${stage.note}` : ''}\n`,
+    );
   }
   for (const artifact of analysis.bundle.artifacts) {
-    process.stdout.write(`  ${artifact.kind.padEnd(18)} ${artifact.path}${artifact.error ? `  (${artifact.error})` : ''}\n`);
+    process.stdout.write(
+      `  ${artifact.kind.padEnd(18)} ${artifact.path}${artifact.error ? `  (${artifact.error})` : ''}\n`,
+    );
   }
   for (const finding of analysis.findings) {
-    process.stdout.write(`  finding ${finding.rootCauseId} (${Math.round(finding.confidence * 100)}%): ${finding.summary}\n`);
+    process.stdout.write(
+      `  finding ${finding.rootCauseId} (${Math.round(finding.confidence * 100)}%): ${finding.summary}\n`,
+    );
   }
 }

@@ -58,7 +58,9 @@ export async function loadExampleBundles(options: {
     try {
       for (const example of examples) {
         try {
-          const incident = JSON.parse(await readFile(path.join(example, INCIDENT_FILE), 'utf8')) as ExampleIncident;
+          const incident = JSON.parse(
+            await readFile(path.join(example, INCIDENT_FILE), 'utf8'),
+          ) as ExampleIncident;
           const incidentId = await client.createIncident({
             title: incident.title,
             description: incident.description ?? '',
@@ -71,7 +73,9 @@ export async function loadExampleBundles(options: {
           );
           loaded += 1;
         } catch (error) {
-          options.log(`example ${path.basename(example)} not loaded: ${error instanceof Error ? error.message : String(error)}`);
+          options.log(
+            `example ${path.basename(example)} not loaded: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
     } finally {
@@ -86,7 +90,9 @@ export async function loadExampleBundles(options: {
 async function listExamples(): Promise<string[]> {
   try {
     const entries = await readdir(EXAMPLES_DIR, { withFileTypes: true });
-    const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => path.join(EXAMPLES_DIR, entry.name));
+    const folders = entries
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => path.join(EXAMPLES_DIR, entry.name));
     const withIncident: string[] = [];
     for (const folder of folders.sort()) {
       if ((await readdir(folder)).includes(INCIDENT_FILE)) withIncident.push(folder);

@@ -10,7 +10,10 @@ import tarStream from 'tar-stream';
  * A directory as a streamed .tar.gz (regular files only, sorted, relative paths), so a
  * folder of hand-gathered evidence uploads like any bundle without a temporary archive.
  */
-export function archiveDirectory(root: string, exclude: (relative: string) => boolean = () => false): Readable {
+export function archiveDirectory(
+  root: string,
+  exclude: (relative: string) => boolean = () => false,
+): Readable {
   const pack = tarStream.pack();
   const output = new PassThrough();
   void (async () => {
@@ -19,7 +22,12 @@ export function archiveDirectory(root: string, exclude: (relative: string) => bo
         if (exclude(relative)) continue;
         const absolute = path.join(root, relative);
         const { size, mtime } = await lstat(absolute);
-        const entry = pack.entry({ name: relative.split(path.sep).join('/'), size, mtime, mode: 0o644 });
+        const entry = pack.entry({
+          name: relative.split(path.sep).join('/'),
+          size,
+          mtime,
+          mode: 0o644,
+        });
         await pipeline(createReadStream(absolute), entry);
       }
       pack.finalize();

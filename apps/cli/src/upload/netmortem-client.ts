@@ -28,7 +28,11 @@ export class NetmortemClient {
     return payload.data;
   }
 
-  async createIncident(input: { title: string; description?: string; labels?: Record<string, string> }): Promise<string> {
+  async createIncident(input: {
+    title: string;
+    description?: string;
+    labels?: Record<string, string>;
+  }): Promise<string> {
     const data = await this.graphql<{ createIncident: { id: string } }>(
       'mutation Create($input: CreateIncidentInput!) { createIncident(input: $input) { id } }',
       { input },
@@ -36,17 +40,23 @@ export class NetmortemClient {
     return data.createIncident.id;
   }
 
-  async uploadBundle(incidentId: string, filename: string, file: Readable): Promise<UploadResponse> {
+  async uploadBundle(
+    incidentId: string,
+    filename: string,
+    file: Readable,
+  ): Promise<UploadResponse> {
     const { contentType, body } = multipartBody('file', filename, file);
     const response = await fetch(new URL(`/api/incidents/${incidentId}/bundles`, this.baseUrl), {
       method: 'POST',
       headers: { 'content-type': contentType, authorization: `Bearer ${this.token}` },
       body: Readable.toWeb(Readable.from(body)),
       duplex: 'half',
-    } as RequestInit);
+    });
     const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.status !== 201 && response.status !== 200) {
-      throw new Error(`upload refused (HTTP ${response.status}): ${typeof payload.message === 'string' ? payload.message : 'no message'}`);
+      throw new Error(
+        `upload refused (HTTP ${response.status}): ${typeof payload.message === 'string' ? payload.message : 'no message'}`,
+      );
     }
     return payload as unknown as UploadResponse;
   }

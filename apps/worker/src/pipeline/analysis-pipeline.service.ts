@@ -49,7 +49,10 @@ export class AnalysisPipeline {
     });
     const analysis = await this.analyses.findById(job.analysisId);
     if (!analysis || analysis.teamId !== job.teamId || analysis.bundleId !== job.bundleId) {
-      throw new BadInputError('ANALYSIS_NOT_FOUND', `analysis ${job.analysisId} does not exist for this bundle and team`);
+      throw new BadInputError(
+        'ANALYSIS_NOT_FOUND',
+        `analysis ${job.analysisId} does not exist for this bundle and team`,
+      );
     }
     const startedAt = new Date();
     if (!(await this.analyses.startStage(analysis.id, stage, startedAt))) {
@@ -73,8 +76,12 @@ export class AnalysisPipeline {
         STAGE_PROGRESS_END[stage],
         finishedAt,
       );
-      if (stage === 'persist') await this.analyses.succeed(analysis.id, CATALOGUE_VERSION, finishedAt);
-      log.info({ state: outcome.state, ms: finishedAt.getTime() - startedAt.getTime() }, 'stage finished');
+      if (stage === 'persist')
+        await this.analyses.succeed(analysis.id, CATALOGUE_VERSION, finishedAt);
+      log.info(
+        { state: outcome.state, ms: finishedAt.getTime() - startedAt.getTime() },
+        'stage finished',
+      );
       return 'ran';
     } catch (error) {
       await this.recordFailure(stage, analysis.id, error, attempt, startedAt, log);

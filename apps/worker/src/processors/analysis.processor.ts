@@ -44,7 +44,8 @@ export class AnalysisProcessor extends WorkerHost {
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
     if (!job) return;
     const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
-    const unrecoverable = error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
+    const unrecoverable =
+      error instanceof UnrecoverableError || error.name === 'UnrecoverableError';
     if (!exhausted && !unrecoverable) return;
     try {
       const data = parseAnalysisJobData(job.data);

@@ -18,7 +18,9 @@ export interface AnalysisProgressEvent {
 }
 
 /** Parses a notification payload; anything unexpected is dropped rather than trusted. */
-export function parseAnalysisProgressEvent(payload: string | undefined): AnalysisProgressEvent | null {
+export function parseAnalysisProgressEvent(
+  payload: string | undefined,
+): AnalysisProgressEvent | null {
   if (!payload) return null;
   try {
     const raw = JSON.parse(payload) as Record<string, unknown>;
@@ -26,7 +28,10 @@ export function parseAnalysisProgressEvent(payload: string | undefined): Analysi
     return {
       analysisId: raw.analysisId,
       teamId: raw.teamId,
-      status: (typeof raw.status === 'string' ? raw.status : '').toUpperCase() as AnalysisProgressEvent['status'],
+      status: (typeof raw.status === 'string'
+        ? raw.status
+        : ''
+      ).toUpperCase() as AnalysisProgressEvent['status'],
       stage: typeof raw.stage === 'string' ? raw.stage : null,
       progress: typeof raw.progress === 'number' ? raw.progress : 0,
       error: typeof raw.error === 'string' ? raw.error : null,

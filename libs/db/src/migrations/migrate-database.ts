@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 
 /** prisma/migrations at the repository root, from both src/ (tests) and dist/ (runtime). */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(
+  new URL('../../../../prisma/migrations', import.meta.url),
+);
 
 export interface MigrationLogger {
   info(message: string): void;

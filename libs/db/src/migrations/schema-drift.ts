@@ -62,7 +62,10 @@ interface Catalog {
   columns: ColumnInfo[];
   enums: Map<string, string[]>;
   uniques: Map<string, string[][]>;
-  foreignKeys: Map<string, { columns: string[]; references: string; referencedColumns: string[] }[]>;
+  foreignKeys: Map<
+    string,
+    { columns: string[]; references: string; referencedColumns: string[] }[]
+  >;
 }
 
 async function readCatalog(client: pg.Client): Promise<Catalog> {
@@ -140,7 +143,9 @@ function compare(model: DataModelSnapshot, catalog: Catalog): string[] {
     const actual = catalog.enums.get(dbName);
     if (!actual) drift.push(`enum ${dbName}: missing in the database`);
     else if (expected.join(',') !== actual.join(',')) {
-      drift.push(`enum ${dbName}: schema has [${expected.join(', ')}], database has [${actual.join(', ')}]`);
+      drift.push(
+        `enum ${dbName}: schema has [${expected.join(', ')}], database has [${actual.join(', ')}]`,
+      );
     }
   }
 
@@ -167,10 +172,12 @@ function compare(model: DataModelSnapshot, catalog: Catalog): string[] {
       }
       columns.delete(columnName);
       const expectedType =
-        field.kind === 'enum' ? enumDbNames.get(field.type) ?? field.type : sqlTypeOf(field);
+        field.kind === 'enum' ? (enumDbNames.get(field.type) ?? field.type) : sqlTypeOf(field);
       const actualType = column.dataType === 'USER-DEFINED' ? column.udtName : column.dataType;
       if (expectedType !== actualType) {
-        drift.push(`${table}.${columnName}: schema type ${expectedType}, database type ${actualType}`);
+        drift.push(
+          `${table}.${columnName}: schema type ${expectedType}, database type ${actualType}`,
+        );
       }
       if (field.isRequired === column.nullable) {
         drift.push(
@@ -192,7 +199,8 @@ function compare(model: DataModelSnapshot, catalog: Catalog): string[] {
     ];
     for (const fields of expectedUniques) {
       const key = fields.map((f) => columnOf.get(f) ?? f).join(',');
-      if (!dbUniques.includes(key)) drift.push(`${table}: unique key (${key}) missing in the database`);
+      if (!dbUniques.includes(key))
+        drift.push(`${table}: unique key (${key}) missing in the database`);
     }
 
     const dbForeignKeys = catalog.foreignKeys.get(table) ?? [];
@@ -204,7 +212,10 @@ function compare(model: DataModelSnapshot, catalog: Catalog): string[] {
       const found = dbForeignKeys.some(
         (fk) => fk.columns.join(',') === fromColumns && fk.references === targetTable,
       );
-      if (!found) drift.push(`${table}: foreign key (${fromColumns}) -> ${targetTable} missing in the database`);
+      if (!found)
+        drift.push(
+          `${table}: foreign key (${fromColumns}) -> ${targetTable} missing in the database`,
+        );
     }
   }
 

@@ -1,6 +1,11 @@
 import type { AnalysisStage, StageRecord } from '@netmortem/domain';
 import { ANALYSIS_EVENTS_CHANNEL } from '../events/analysis-events.js';
-import { Prisma, type Analysis, type Bundle, type PrismaClient } from '../generated/prisma/client.js';
+import {
+  Prisma,
+  type Analysis,
+  type Bundle,
+  type PrismaClient,
+} from '../generated/prisma/client.js';
 
 export type AnalysisWithBundle = Analysis & { bundle: Bundle };
 

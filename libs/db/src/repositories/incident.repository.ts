@@ -56,7 +56,12 @@ export class IncidentRepository {
    * Applies the changes and stamps mitigated/resolved times on the first transition into
    * those states, so time-to-mitigate survives later status flips.
    */
-  update(teamId: string, id: string, changes: IncidentChanges, now: Date): Promise<Incident | null> {
+  update(
+    teamId: string,
+    id: string,
+    changes: IncidentChanges,
+    now: Date,
+  ): Promise<Incident | null> {
     return this.db.$transaction(async (tx) => {
       const current = await tx.incident.findFirst({ where: { id, teamId } });
       if (!current) return null;
@@ -80,10 +85,7 @@ export class IncidentRepository {
     if (page.after) {
       const cursor = decodeCursor(page.after);
       where.push({
-        OR: [
-          { createdAt: { lt: cursor.at } },
-          { createdAt: cursor.at, id: { lt: cursor.id } },
-        ],
+        OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }],
       });
     }
     const rows = await this.db.incident.findMany({

@@ -2,7 +2,14 @@
  * The stages an analysis goes through, in order. Stored on analyses and used as BullMQ
  * job names: renaming one requires a migration of stored rows and queued jobs.
  */
-export const ANALYSIS_STAGES = ['unpack', 'detect', 'parse', 'simulate', 'match', 'persist'] as const;
+export const ANALYSIS_STAGES = [
+  'unpack',
+  'detect',
+  'parse',
+  'simulate',
+  'match',
+  'persist',
+] as const;
 
 export type AnalysisStage = (typeof ANALYSIS_STAGES)[number];
 

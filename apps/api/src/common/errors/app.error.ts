@@ -27,4 +27,6 @@ export class AppError extends NetmortemError {
 }
 
 export const notFound = (what: string, id: string): AppError =>
-  new AppError(AppErrorCode.NotFound, `${what} ${id} does not exist or belongs to another team`, { id });
+  new AppError(AppErrorCode.NotFound, `${what} ${id} does not exist or belongs to another team`, {
+    id,
+  });

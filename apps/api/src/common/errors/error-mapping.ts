@@ -31,10 +31,20 @@ const CODE_OF_STATUS: Readonly<Record<number, AppErrorCode>> = Object.fromEntrie
 /** The one place that decides what a thrown error means to a client. */
 export function mapError(error: unknown): MappedError {
   if (error instanceof AppError) {
-    return { status: STATUS_OF[error.appCode], code: error.appCode, message: error.message, expose: true };
+    return {
+      status: STATUS_OF[error.appCode],
+      code: error.appCode,
+      message: error.message,
+      expose: true,
+    };
   }
   if (error instanceof ObjectTooLargeError) {
-    return { status: 413, code: AppErrorCode.PayloadTooLarge, message: error.message, expose: true };
+    return {
+      status: 413,
+      code: AppErrorCode.PayloadTooLarge,
+      message: error.message,
+      expose: true,
+    };
   }
   if (isBadInputError(error)) {
     return { status: 400, code: AppErrorCode.BadUserInput, message: error.message, expose: true };
@@ -43,7 +53,9 @@ export function mapError(error: unknown): MappedError {
     const status = error.getStatus();
     return {
       status,
-      code: CODE_OF_STATUS[status] ?? (status < 500 ? AppErrorCode.BadUserInput : AppErrorCode.Internal),
+      code:
+        CODE_OF_STATUS[status] ??
+        (status < 500 ? AppErrorCode.BadUserInput : AppErrorCode.Internal),
       message: error.message,
       expose: status < 500,
     };

@@ -6,7 +6,10 @@ import { AppError, AppErrorCode } from '../errors/app.error.js';
  * Validates (and normalises) a REST body or GraphQL argument at the edge with a zod
  * schema; the error names each bad field so a tool author can fix the call.
  */
-export class SchemaPipe<Schema extends z.ZodType> implements PipeTransform<unknown, z.infer<Schema>> {
+export class SchemaPipe<Schema extends z.ZodType> implements PipeTransform<
+  unknown,
+  z.infer<Schema>
+> {
   constructor(
     private readonly schema: Schema,
     private readonly what = 'input',

@@ -9,7 +9,10 @@ export const JSONScalar = new GraphQLScalarType({
   description: 'Any JSON value.',
   serialize: (value) => value,
   parseValue: (value) => value,
-  parseLiteral: function parse(ast: ValueNode, variables?: Record<string, unknown> | null): unknown {
+  parseLiteral: function parse(
+    ast: ValueNode,
+    variables?: Record<string, unknown> | null,
+  ): unknown {
     switch (ast.kind) {
       case Kind.STRING:
       case Kind.ENUM:
@@ -23,7 +26,9 @@ export const JSONScalar = new GraphQLScalarType({
       case Kind.LIST:
         return ast.values.map((value) => parse(value, variables));
       case Kind.OBJECT:
-        return Object.fromEntries(ast.fields.map((field) => [field.name.value, parse(field.value, variables)]));
+        return Object.fromEntries(
+          ast.fields.map((field) => [field.name.value, parse(field.value, variables)]),
+        );
       case Kind.VARIABLE:
         return variables?.[ast.name.value];
       default:

@@ -22,7 +22,9 @@ export class AnalysisProgressHub implements OnModuleInit, OnModuleDestroy {
     this.listener.on('progress', (event) => {
       void this.pubsub.publish(topicOf(event.analysisId), event);
     });
-    this.listener.on('error', (error) => this.logger.warn({ err: error }, 'progress listener lost its connection; reconnecting'));
+    this.listener.on('error', (error) =>
+      this.logger.warn({ err: error }, 'progress listener lost its connection; reconnecting'),
+    );
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,4 +1,13 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import {
+  Args,
+  ID,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
 import { z } from 'zod';
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, RequestId } from '../../common/auth/current-actor.decorator.js';
@@ -10,7 +19,11 @@ import { Analysis, AnalysisProgress } from './models/analysis.model.js';
 import { Finding } from './models/finding.model.js';
 import { progressStream } from './progress-stream.js';
 
-const noteSchema = z.string().max(5000).nullish().transform((note) => note ?? '');
+const noteSchema = z
+  .string()
+  .max(5000)
+  .nullish()
+  .transform((note) => note ?? '');
 
 @Resolver(() => Analysis)
 export class AnalysisResolver {
@@ -20,7 +33,10 @@ export class AnalysisResolver {
   ) {}
 
   @Query(() => Analysis, { nullable: true })
-  analysis(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Analysis | null> {
+  analysis(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Analysis | null> {
     return this.analyses.get(actor, id);
   }
 
@@ -29,13 +45,16 @@ export class AnalysisResolver {
     return this.analyses.listFindings(actor, analysis.id);
   }
 
-  @Mutation(() => Finding, { description: 'Confirm or reject a finding; reviewing again replaces your earlier verdict.' })
+  @Mutation(() => Finding, {
+    description: 'Confirm or reject a finding; reviewing again replaces your earlier verdict.',
+  })
   async reviewFinding(
     @CurrentActor() actor: Actor,
     @RequestId() requestId: string,
     @Args('findingId', { type: () => ID }) findingId: string,
     @Args('verdict', { type: () => ReviewVerdict }) verdict: ReviewVerdict,
-    @Args('note', { type: () => String, nullable: true }, new SchemaPipe(noteSchema, 'note')) note: string,
+    @Args('note', { type: () => String, nullable: true }, new SchemaPipe(noteSchema, 'note'))
+    note: string,
   ): Promise<Finding> {
     await this.analyses.review(actor, findingId, verdict, note, requestId);
     return this.analyses.findingInTeam(actor, findingId);

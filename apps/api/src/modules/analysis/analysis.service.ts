@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AnalysisRepository, FindingRepository, ReviewRepository, type ReviewVerdict } from '@netmortem/db';
+import {
+  AnalysisRepository,
+  FindingRepository,
+  ReviewRepository,
+  type ReviewVerdict,
+} from '@netmortem/db';
 import { actorRef, type Actor } from '../../common/auth/actor.js';
 import { notFound } from '../../common/errors/app.error.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -42,9 +47,22 @@ export class AnalysisService {
     note: string,
     requestId: string,
   ): Promise<FindingReview> {
-    if (!(await this.findings.findInTeam(actor.teamId, findingId))) throw notFound('finding', findingId);
-    const row = await this.reviews.upsert({ teamId: actor.teamId, findingId, reviewer: actorRef(actor), verdict, note });
-    await this.audit.record(actor, 'finding.review', { type: 'finding', id: findingId }, requestId, { verdict });
+    if (!(await this.findings.findInTeam(actor.teamId, findingId)))
+      throw notFound('finding', findingId);
+    const row = await this.reviews.upsert({
+      teamId: actor.teamId,
+      findingId,
+      reviewer: actorRef(actor),
+      verdict,
+      note,
+    });
+    await this.audit.record(
+      actor,
+      'finding.review',
+      { type: 'finding', id: findingId },
+      requestId,
+      { verdict },
+    );
     return toReview(row);
   }
 

@@ -13,7 +13,10 @@ export class FindingResolver {
     private readonly rootCauses: RootCauseService,
   ) {}
 
-  @ResolveField(() => RootCause, { nullable: true, description: 'Null only if the entry was deleted.' })
+  @ResolveField(() => RootCause, {
+    nullable: true,
+    description: 'Null only if the entry was deleted.',
+  })
   rootCause(@CurrentActor() actor: Actor, @Parent() finding: Finding): Promise<RootCause | null> {
     return this.rootCauses.get(actor, finding.rootCauseId);
   }

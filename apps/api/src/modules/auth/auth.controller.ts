@@ -47,16 +47,28 @@ export class AuthController {
       path: '/',
       expires: session.expiresAt,
     });
-    await this.audit.record(session.actor, 'auth.login', { type: 'user', id: session.actor.id }, requestIdOfRequest(request));
+    await this.audit.record(
+      session.actor,
+      'auth.login',
+      { type: 'user', id: session.actor.id },
+      requestIdOfRequest(request),
+    );
     return {
-      user: { email: session.actor.displayName, team: session.actor.teamName, role: session.actor.role },
+      user: {
+        email: session.actor.displayName,
+        team: session.actor.teamName,
+        role: session.actor.role,
+      },
     };
   }
 
   @Public()
   @Post('logout')
   @HttpCode(204)
-  async logout(@Req() request: AppRequest, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async logout(
+    @Req() request: AppRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
     requireJson(request);
     const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
     if (cookie) await this.auth.logout(cookie);

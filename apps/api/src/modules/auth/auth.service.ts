@@ -44,7 +44,11 @@ export class AuthService {
     const now = new Date();
     if (credentials.bearer) {
       const token = await this.tokens.findActive(hashSecret(credentials.bearer), now);
-      if (!token) throw new AppError(AppErrorCode.Unauthenticated, 'the API token is unknown, revoked or expired');
+      if (!token)
+        throw new AppError(
+          AppErrorCode.Unauthenticated,
+          'the API token is unknown, revoked or expired',
+        );
       // Recording every use would turn each read into a write; a minute's precision is plenty.
       if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
         await this.tokens.touch(token.id, now);

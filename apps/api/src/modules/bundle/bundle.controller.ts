@@ -1,4 +1,14 @@
-import { Controller, Get, HttpStatus, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpStatus,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, RequestId } from '../../common/auth/current-actor.decorator.js';

@@ -14,7 +14,9 @@ export class BundleResolver {
     private readonly analysisService: AnalysisService,
   ) {}
 
-  @Mutation(() => Analysis, { description: 'Analyse stored bundle bytes again, as a new analysis.' })
+  @Mutation(() => Analysis, {
+    description: 'Analyse stored bundle bytes again, as a new analysis.',
+  })
   async reanalyzeBundle(
     @CurrentActor() actor: Actor,
     @RequestId() requestId: string,

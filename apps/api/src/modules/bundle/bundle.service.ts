@@ -1,6 +1,11 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import { AnalysisRepository, ArtifactRepository, BundleRepository, IncidentRepository } from '@netmortem/db';
+import {
+  AnalysisRepository,
+  ArtifactRepository,
+  BundleRepository,
+  IncidentRepository,
+} from '@netmortem/db';
 import type { ObjectStore, StoredObject } from '@netmortem/storage';
 import { actorRef, type Actor } from '../../common/auth/actor.js';
 import { notFound } from '../../common/errors/app.error.js';
@@ -33,7 +38,8 @@ export class BundleService {
 
   /** Checked before the upload body is read, so a wrong id costs no bytes. */
   async assertIncidentInTeam(actor: Actor, incidentId: string): Promise<void> {
-    if (!(await this.incidents.findInTeam(actor.teamId, incidentId))) throw notFound('incident', incidentId);
+    if (!(await this.incidents.findInTeam(actor.teamId, incidentId)))
+      throw notFound('incident', incidentId);
   }
 
   /** Streams bytes into the store; nothing is recorded until the whole body arrived. */
@@ -65,11 +71,16 @@ export class BundleService {
       requestId,
     );
     const { bundle } = registration;
-    const sameContentIn = (await this.bundles.findSameContent(actor.teamId, stored.sha256, bundle.id)).map(
-      (other) => ({ bundleId: other.id, incidentId: other.incidentId }),
-    );
+    const sameContentIn = (
+      await this.bundles.findSameContent(actor.teamId, stored.sha256, bundle.id)
+    ).map((other) => ({ bundleId: other.id, incidentId: other.incidentId }));
     if (registration.duplicate) {
-      return { bundleId: bundle.id, analysisId: registration.analysis?.id ?? null, duplicate: true, sameContentIn };
+      return {
+        bundleId: bundle.id,
+        analysisId: registration.analysis?.id ?? null,
+        duplicate: true,
+        sameContentIn,
+      };
     }
     const { analysis } = registration;
     await this.audit.record(actor, 'bundle.upload', { type: 'bundle', id: bundle.id }, requestId, {
@@ -85,10 +96,20 @@ export class BundleService {
   async reanalyze(actor: Actor, bundleId: string, requestId: string): Promise<string> {
     const bundle = await this.bundles.findInTeam(actor.teamId, bundleId);
     if (!bundle) throw notFound('bundle', bundleId);
-    const analysis = await this.analyses.createQueued({ teamId: actor.teamId, bundleId, requestId });
-    await this.audit.record(actor, 'bundle.reanalyze', { type: 'bundle', id: bundleId }, requestId, {
-      analysisId: analysis.id,
+    const analysis = await this.analyses.createQueued({
+      teamId: actor.teamId,
+      bundleId,
+      requestId,
     });
+    await this.audit.record(
+      actor,
+      'bundle.reanalyze',
+      { type: 'bundle', id: bundleId },
+      requestId,
+      {
+        analysisId: analysis.id,
+      },
+    );
     await this.enqueueOrFail(analysis.id, bundleId, actor.teamId, requestId);
     return analysis.id;
   }
@@ -106,19 +127,30 @@ export class BundleService {
     return (await this.artifacts.listByBundleInTeam(actor.teamId, bundleId)).map(toArtifact);
   }
 
-  async openDownload(actor: Actor, bundleId: string): Promise<{ bundle: Bundle; stream: Readable }> {
+  async openDownload(
+    actor: Actor,
+    bundleId: string,
+  ): Promise<{ bundle: Bundle; stream: Readable }> {
     const row = await this.bundles.findInTeam(actor.teamId, bundleId);
     if (!row) throw notFound('bundle', bundleId);
     return { bundle: toBundle(row), stream: await this.store.get(row.storageKey) };
   }
 
-  private async enqueueOrFail(analysisId: string, bundleId: string, teamId: string, requestId: string): Promise<void> {
+  private async enqueueOrFail(
+    analysisId: string,
+    bundleId: string,
+    teamId: string,
+    requestId: string,
+  ): Promise<void> {
     try {
       await this.queue.enqueue({ analysisId, bundleId, teamId, requestId });
     } catch (error) {
       await this.analyses.fail(
         analysisId,
-        { code: 'QUEUE_UNAVAILABLE', message: 'the queue backend was unreachable; reanalyze the bundle' },
+        {
+          code: 'QUEUE_UNAVAILABLE',
+          message: 'the queue backend was unreachable; reanalyze the bundle',
+        },
         new Date(),
       );
       throw error;

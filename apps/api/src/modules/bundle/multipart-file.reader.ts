@@ -26,7 +26,12 @@ export function receiveMultipartFile<T>(
         limits: { files: 1, fields: 16, parts: 20, fieldSize: 64 * 1024 },
       });
     } catch {
-      reject(new AppError(AppErrorCode.UnsupportedMediaType, `send the bundle as multipart/form-data in the field "${field}"`));
+      reject(
+        new AppError(
+          AppErrorCode.UnsupportedMediaType,
+          `send the bundle as multipart/form-data in the field "${field}"`,
+        ),
+      );
       return;
     }
     let consuming: Promise<ReceivedFile<T>> | undefined;
@@ -42,7 +47,8 @@ export function receiveMultipartFile<T>(
     parser.on('file', (name, stream, info) => {
       if (name !== field || consuming) {
         stream.resume();
-        if (name === field) fail(new AppError(AppErrorCode.BadUserInput, `send exactly one file in "${field}"`));
+        if (name === field)
+          fail(new AppError(AppErrorCode.BadUserInput, `send exactly one file in "${field}"`));
         return;
       }
       const filename = sanitiseFilename(info.filename);
@@ -52,14 +58,21 @@ export function receiveMultipartFile<T>(
         fail(error instanceof Error ? error : new Error(String(error)));
       });
     });
-    parser.on('filesLimit', () => fail(new AppError(AppErrorCode.BadUserInput, `send exactly one file in "${field}"`)));
+    parser.on('filesLimit', () =>
+      fail(new AppError(AppErrorCode.BadUserInput, `send exactly one file in "${field}"`)),
+    );
     parser.on('error', (error: Error) =>
       fail(new AppError(AppErrorCode.BadUserInput, `malformed multipart body: ${error.message}`)),
     );
     parser.on('close', () => {
       if (settled) return;
       if (!consuming) {
-        fail(new AppError(AppErrorCode.BadUserInput, `the multipart field "${field}" with the bundle is missing`));
+        fail(
+          new AppError(
+            AppErrorCode.BadUserInput,
+            `the multipart field "${field}" with the bundle is missing`,
+          ),
+        );
         return;
       }
       consuming.then(
@@ -71,7 +84,9 @@ export function receiveMultipartFile<T>(
         (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
       );
     });
-    request.on('aborted', () => fail(new AppError(AppErrorCode.BadUserInput, 'the client aborted the upload')));
+    request.on('aborted', () =>
+      fail(new AppError(AppErrorCode.BadUserInput, 'the client aborted the upload')),
+    );
     request.pipe(parser);
   });
 }
@@ -79,7 +94,10 @@ export function receiveMultipartFile<T>(
 /** Keeps the last path segment, printable and bounded; names are shown, never used as paths. */
 export function sanitiseFilename(raw: string | undefined): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const printable = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const printable = base
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what we strip
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
   return printable.length > 0 ? printable : 'bundle';
 }

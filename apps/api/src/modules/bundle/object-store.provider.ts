@@ -7,6 +7,7 @@ export const OBJECT_STORE = Symbol('OBJECT_STORE');
 
 export const objectStoreProvider: Provider<ObjectStore> = {
   provide: OBJECT_STORE,
-  useFactory: (config: ApiEnv) => new FolderObjectStore(path.join(config.NETMORTEM_DATA_DIR, 'objects')),
+  useFactory: (config: ApiEnv) =>
+    new FolderObjectStore(path.join(config.NETMORTEM_DATA_DIR, 'objects')),
   inject: [API_CONFIG],
 };

@@ -52,7 +52,10 @@ export class FirstRunService implements OnApplicationBootstrap {
       tokenHash: hashSecret(token),
     });
     if (!created) return;
-    this.logger.info({ team: created.team.name, admin: created.admin.email }, 'first run: default team and admin created');
+    this.logger.info(
+      { team: created.team.name, admin: created.admin.email },
+      'first run: default team and admin created',
+    );
     process.stdout.write(
       [
         '',

@@ -37,7 +37,9 @@ async function probe(check: () => Promise<void>): Promise<Check> {
   try {
     await Promise.race([
       check(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 2000 ms')), 2000).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('timed out after 2000 ms')), 2000).unref(),
+      ),
     ]);
     return { ok: true };
   } catch (error) {

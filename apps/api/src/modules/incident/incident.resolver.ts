@@ -35,16 +35,24 @@ export class IncidentResolver {
   @Query(() => IncidentConnection, { description: 'Newest first, 25 per page by default.' })
   incidents(
     @CurrentActor() actor: Actor,
-    @Args('first', { type: () => Int, defaultValue: 25 }, new SchemaPipe(pageSize, 'first')) first: number,
+    @Args('first', { type: () => Int, defaultValue: 25 }, new SchemaPipe(pageSize, 'first'))
+    first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
-    @Args('filter', { type: () => IncidentFilterInput, nullable: true }, new SchemaPipe(incidentFilterSchema, 'filter'))
+    @Args(
+      'filter',
+      { type: () => IncidentFilterInput, nullable: true },
+      new SchemaPipe(incidentFilterSchema, 'filter'),
+    )
     filter: IncidentFilterValues | null,
   ): Promise<IncidentConnection> {
     return this.incidentService.list(actor, filter ?? {}, { first, after });
   }
 
   @Query(() => Incident, { nullable: true })
-  incident(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<Incident | null> {
+  incident(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<Incident | null> {
     return this.incidentService.get(actor, id);
   }
 
@@ -52,7 +60,8 @@ export class IncidentResolver {
   createIncident(
     @CurrentActor() actor: Actor,
     @RequestId() requestId: string,
-    @Args('input', { type: () => CreateIncidentInput }, new SchemaPipe(createIncidentSchema)) input: CreateIncident,
+    @Args('input', { type: () => CreateIncidentInput }, new SchemaPipe(createIncidentSchema))
+    input: CreateIncident,
   ): Promise<Incident> {
     return this.incidentService.create(actor, input, requestId);
   }
@@ -62,7 +71,8 @@ export class IncidentResolver {
     @CurrentActor() actor: Actor,
     @RequestId() requestId: string,
     @Args('id', { type: () => ID }) id: string,
-    @Args('input', { type: () => UpdateIncidentInput }, new SchemaPipe(updateIncidentSchema)) input: UpdateIncident,
+    @Args('input', { type: () => UpdateIncidentInput }, new SchemaPipe(updateIncidentSchema))
+    input: UpdateIncident,
   ): Promise<Incident> {
     return this.incidentService.update(actor, id, input, requestId);
   }

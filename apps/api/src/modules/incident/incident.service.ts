@@ -3,7 +3,11 @@ import { CommentRepository, IncidentRepository } from '@netmortem/db';
 import { actorRef, type Actor } from '../../common/auth/actor.js';
 import { notFound } from '../../common/errors/app.error.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { CreateIncident, IncidentFilterValues, UpdateIncident } from './dto/incident.schemas.js';
+import type {
+  CreateIncident,
+  IncidentFilterValues,
+  UpdateIncident,
+} from './dto/incident.schemas.js';
 import { toComment, toIncident } from './incident.mapper.js';
 import type { Comment } from './models/comment.model.js';
 import type { Incident, IncidentConnection } from './models/incident.model.js';
@@ -17,16 +21,27 @@ export class IncidentService {
   ) {}
 
   async create(actor: Actor, input: CreateIncident, requestId: string): Promise<Incident> {
-    const row = await this.incidents.create({ ...input, teamId: actor.teamId, createdBy: actorRef(actor) });
+    const row = await this.incidents.create({
+      ...input,
+      teamId: actor.teamId,
+      createdBy: actorRef(actor),
+    });
     await this.audit.record(actor, 'incident.create', { type: 'incident', id: row.id }, requestId);
     return toIncident(row);
   }
 
-  async update(actor: Actor, id: string, changes: UpdateIncident, requestId: string): Promise<Incident> {
+  async update(
+    actor: Actor,
+    id: string,
+    changes: UpdateIncident,
+    requestId: string,
+  ): Promise<Incident> {
     const row = await this.incidents.update(actor.teamId, id, changes, new Date());
     if (!row) throw notFound('incident', id);
     await this.audit.record(actor, 'incident.update', { type: 'incident', id }, requestId, {
-      changed: Object.keys(changes).filter((key) => changes[key as keyof UpdateIncident] !== undefined),
+      changed: Object.keys(changes).filter(
+        (key) => changes[key as keyof UpdateIncident] !== undefined,
+      ),
     });
     return toIncident(row);
   }
@@ -65,10 +80,22 @@ export class IncidentService {
     };
   }
 
-  async addComment(actor: Actor, incidentId: string, body: string, requestId: string): Promise<Comment> {
+  async addComment(
+    actor: Actor,
+    incidentId: string,
+    body: string,
+    requestId: string,
+  ): Promise<Comment> {
     await this.require(actor, incidentId);
-    const row = await this.comments.create({ teamId: actor.teamId, incidentId, author: actorRef(actor), body });
-    await this.audit.record(actor, 'comment.create', { type: 'comment', id: row.id }, requestId, { incidentId });
+    const row = await this.comments.create({
+      teamId: actor.teamId,
+      incidentId,
+      author: actorRef(actor),
+      body,
+    });
+    await this.audit.record(actor, 'comment.create', { type: 'comment', id: row.id }, requestId, {
+      incidentId,
+    });
     return toComment(row);
   }
 

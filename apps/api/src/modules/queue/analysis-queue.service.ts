@@ -1,6 +1,11 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { DEFAULT_ANALYSIS_JOB_POLICY, buildAnalysisFlow, QueueName, type AnalysisJobData } from '@netmortem/jobs';
+import {
+  DEFAULT_ANALYSIS_JOB_POLICY,
+  buildAnalysisFlow,
+  QueueName,
+  type AnalysisJobData,
+} from '@netmortem/jobs';
 import type { FlowProducer, Queue } from 'bullmq';
 import { AppError, AppErrorCode } from '../../common/errors/app.error.js';
 import { API_CONFIG, type ApiEnv } from '../../config/api-config.js';
@@ -18,7 +23,10 @@ export class AnalysisQueue {
 
   async enqueue(data: AnalysisJobData): Promise<void> {
     try {
-      const policy = { ...DEFAULT_ANALYSIS_JOB_POLICY, attempts: this.config.ANALYSIS_STAGE_ATTEMPTS };
+      const policy = {
+        ...DEFAULT_ANALYSIS_JOB_POLICY,
+        attempts: this.config.ANALYSIS_STAGE_ATTEMPTS,
+      };
       await withTimeout(this.flows.add(buildAnalysisFlow(data, policy)), 10_000, 'enqueue');
     } catch (cause) {
       throw new AppError(

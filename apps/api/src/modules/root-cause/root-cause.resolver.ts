@@ -14,7 +14,10 @@ export class RootCauseResolver {
   }
 
   @Query(() => RootCause, { nullable: true })
-  rootCause(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<RootCause | null> {
+  rootCause(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<RootCause | null> {
     return this.rootCauseService.get(actor, id);
   }
 }

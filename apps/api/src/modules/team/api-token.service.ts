@@ -36,12 +36,20 @@ export class ApiTokenService {
       tokenPrefix: secretPrefix(secret),
       tokenHash: hashSecret(secret),
       role: input.role,
-      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      expiresAt: input.expiresInDays
+        ? new Date(Date.now() + input.expiresInDays * 86_400_000)
+        : null,
     });
-    await this.audit.record(actor, 'api-token.create', { type: 'api-token', id: row.id }, requestId, {
-      name: row.name,
-      role: row.role,
-    });
+    await this.audit.record(
+      actor,
+      'api-token.create',
+      { type: 'api-token', id: row.id },
+      requestId,
+      {
+        name: row.name,
+        role: row.role,
+      },
+    );
     return { token: toApiToken(row), secret };
   }
 
@@ -54,7 +62,10 @@ export class ApiTokenService {
     const token = await this.tokens.findInTeam(actor.teamId, id);
     if (!token) throw notFound('API token', id);
     if (actor.role !== 'ADMIN' && token.createdByUserId !== actor.userId) {
-      throw new AppError(AppErrorCode.Forbidden, 'only team admins can revoke tokens others created');
+      throw new AppError(
+        AppErrorCode.Forbidden,
+        'only team admins can revoke tokens others created',
+      );
     }
     const revoked = await this.tokens.revoke(actor.teamId, id, new Date());
     if (!revoked) throw notFound('API token', id);

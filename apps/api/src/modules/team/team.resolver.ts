@@ -16,14 +16,26 @@ export class CreateApiTokenInput {
   @Field(() => TeamRole, { nullable: true, defaultValue: TeamRole.MEMBER })
   role?: TeamRole | null;
 
-  @Field(() => Int, { nullable: true, description: 'Expire after this many days; never when omitted.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Expire after this many days; never when omitted.',
+  })
   expiresInDays?: number | null;
 }
 
 const createApiTokenSchema = z.object({
   name: z.string().trim().min(1).max(100),
-  role: z.enum(['ADMIN', 'MEMBER']).nullish().transform((role) => role ?? 'MEMBER'),
-  expiresInDays: z.number().int().min(1).max(3650).nullish().transform((days) => days ?? null),
+  role: z
+    .enum(['ADMIN', 'MEMBER'])
+    .nullish()
+    .transform((role) => role ?? 'MEMBER'),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .nullish()
+    .transform((days) => days ?? null),
 });
 
 @Resolver()
@@ -41,7 +53,9 @@ export class TeamResolver {
     };
   }
 
-  @Query(() => [ApiToken], { description: "The team's API tokens, newest first (secrets are never shown)." })
+  @Query(() => [ApiToken], {
+    description: "The team's API tokens, newest first (secrets are never shown).",
+  })
   apiTokens(@CurrentActor() actor: Actor): Promise<ApiToken[]> {
     return this.tokens.list(actor);
   }

@@ -12,6 +12,9 @@ export class UnavailableStage implements StageHandler {
   ) {}
 
   run(): Promise<StageOutcome> {
-    return Promise.resolve({ state: 'unavailable', note: `stage not available yet: ${this.reason}` });
+    return Promise.resolve({
+      state: 'unavailable',
+      note: `stage not available yet: ${this.reason}`,
+    });
   }
 }

@@ -55,7 +55,9 @@ export class UnpackStage implements StageHandler {
         state: 'done',
         note:
           `${summary.format}: ${unpacked.length} artifact(s), ${summary.totalBytes} bytes` +
-          (skipped > 0 ? `; skipped ${skipped}: ${summary.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : ''),
+          (skipped > 0
+            ? `; skipped ${skipped}: ${summary.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}`
+            : ''),
       };
     } finally {
       await local.release();

@@ -6,7 +6,9 @@ export class AnalysisStageRecord {
   @Field(() => String, { description: 'unpack, detect, parse, simulate, match or persist.' })
   name!: string;
 
-  @Field(() => String, { description: 'running, done, unavailable (capability not built yet) or failed.' })
+  @Field(() => String, {
+    description: 'running, done, unavailable (capability not built yet) or failed.',
+  })
   state!: string;
 
   @Field(() => Date, { nullable: true })
@@ -51,7 +53,9 @@ export class Analysis {
   @Field(() => String, { nullable: true })
   catalogueVersion!: string | null;
 
-  @Field(() => Int, { description: 'Times the pipeline started over (retries, recovered workers).' })
+  @Field(() => Int, {
+    description: 'Times the pipeline started over (retries, recovered workers).',
+  })
   attempts!: number;
 
   @Field(() => Date)

@@ -19,7 +19,10 @@ export class Finding {
   @Field(() => String)
   summary!: string;
 
-  @Field(() => JSONScalar, { nullable: true, description: '{ client: "ip:port", server: "ip:port" }' })
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: '{ client: "ip:port", server: "ip:port" }',
+  })
   flow!: unknown;
 
   @Field(() => JSONScalar, { description: '[{ artifact, locator, note }]' })

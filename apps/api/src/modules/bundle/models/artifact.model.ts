@@ -9,7 +9,9 @@ export class Artifact {
   @Field(() => String, { description: 'Path inside the bundle.' })
   path!: string;
 
-  @Field(() => String, { description: 'Detected kind: pcap, ss, conntrack-events, ... or unknown.' })
+  @Field(() => String, {
+    description: 'Detected kind: pcap, ss, conntrack-events, ... or unknown.',
+  })
   kind!: string;
 
   @Field(() => ArtifactStatus)
@@ -24,6 +26,9 @@ export class Artifact {
   @Field(() => String, { nullable: true })
   error!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Where the error is: path:line or path#packet N.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where the error is: path:line or path#packet N.',
+  })
   errorLocator!: string | null;
 }

@@ -13,7 +13,10 @@ export class CreateIncidentInput {
   @Field(() => Severity, { nullable: true, defaultValue: Severity.MEDIUM })
   severity?: Severity | null;
 
-  @Field(() => JSONScalar, { nullable: true, description: 'A string map, e.g. {"cluster":"prod-eu","service":"checkout"}.' })
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: 'A string map, e.g. {"cluster":"prod-eu","service":"checkout"}.',
+  })
   labels?: Record<string, string> | null;
 
   @Field(() => Date, { nullable: true })
@@ -46,7 +49,10 @@ export class IncidentFilterInput {
   @Field(() => [IncidentStatus], { nullable: true })
   statuses?: IncidentStatus[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Catalogue id of a root cause found in the incident.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Catalogue id of a root cause found in the incident.',
+  })
   rootCause?: string | null;
 
   @Field(() => JSONScalar, { nullable: true, description: 'Every label given must match exactly.' })
@@ -58,6 +64,9 @@ export class IncidentFilterInput {
   @Field(() => Date, { nullable: true, description: 'Occurred before.' })
   occurredTo?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Case-insensitive match on title and description.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Case-insensitive match on title and description.',
+  })
   text?: string | null;
 }

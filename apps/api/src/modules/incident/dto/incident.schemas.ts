@@ -3,7 +3,12 @@ import { z } from 'zod';
 /** Label keys follow Kubernetes' style; values are short free text. */
 export const labelsSchema = z
   .record(
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, 'label keys: letters, digits, . _ / -, at most 63'),
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/,
+        'label keys: letters, digits, . _ / -, at most 63',
+      ),
     z.string().max(253),
   )
   .refine((labels) => Object.keys(labels).length <= 32, 'at most 32 labels');
@@ -13,10 +18,17 @@ const status = z.enum(['OPEN', 'MITIGATED', 'RESOLVED']);
 
 export const createIncidentSchema = z.object({
   title: z.string().trim().min(1, 'must not be empty').max(200),
-  description: z.string().max(20_000).nullish().transform((value) => value ?? ''),
+  description: z
+    .string()
+    .max(20_000)
+    .nullish()
+    .transform((value) => value ?? ''),
   severity: severity.nullish().transform((value) => value ?? 'MEDIUM'),
   labels: labelsSchema.nullish().transform((value) => value ?? {}),
-  occurredAt: z.date().nullish().transform((value) => value ?? null),
+  occurredAt: z
+    .date()
+    .nullish()
+    .transform((value) => value ?? null),
 });
 
 export const updateIncidentSchema = z
@@ -28,7 +40,10 @@ export const updateIncidentSchema = z
     labels: labelsSchema.optional(),
     occurredAt: z.date().nullable().optional(),
   })
-  .refine((changes) => Object.values(changes).some((value) => value !== undefined), 'nothing to change');
+  .refine(
+    (changes) => Object.values(changes).some((value) => value !== undefined),
+    'nothing to change',
+  );
 
 export const incidentFilterSchema = z
   .object({

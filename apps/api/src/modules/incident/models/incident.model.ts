@@ -19,7 +19,9 @@ export class Incident {
   @Field(() => IncidentStatus)
   status!: IncidentStatus;
 
-  @Field(() => JSONScalar, { description: 'Labels such as cluster, namespace, service: a string map.' })
+  @Field(() => JSONScalar, {
+    description: 'Labels such as cluster, namespace, service: a string map.',
+  })
   labels!: Record<string, string>;
 
   @Field(() => Date, { nullable: true })

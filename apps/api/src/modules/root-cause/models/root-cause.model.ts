@@ -2,7 +2,9 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { RootCauseStatus } from '../../../graphql/enums.js';
 import { JSONScalar } from '../../../graphql/scalars/json.scalar.js';
 
-@ObjectType({ description: 'A known cause of connection failures, from the catalogue or the team.' })
+@ObjectType({
+  description: 'A known cause of connection failures, from the catalogue or the team.',
+})
 export class RootCause {
   @Field(() => ID, { description: 'Stable catalogue id, e.g. ct-invalid-not-natted-rst.' })
   id!: string;
@@ -16,7 +18,9 @@ export class RootCause {
   @Field(() => [String])
   symptoms!: string[];
 
-  @Field(() => JSONScalar, { description: 'Remediation options; filled in as the catalogue grows.' })
+  @Field(() => JSONScalar, {
+    description: 'Remediation options; filled in as the catalogue grows.',
+  })
   remediation!: unknown;
 
   @Field(() => Boolean)

@@ -33,6 +33,8 @@ export class CreatedApiToken {
   @Field(() => ApiToken)
   token!: ApiToken;
 
-  @Field(() => String, { description: 'The secret to send as "Authorization: Bearer <secret>". Shown once.' })
+  @Field(() => String, {
+    description: 'The secret to send as "Authorization: Bearer <secret>". Shown once.',
+  })
   secret!: string;
 }
