@@ -228,4 +228,48 @@ describe('upload → queue → worker → GraphQL (Redis queue)', () => {
       await rm(folder, { recursive: true, force: true });
     }
   });
+
+  it('should refuse a query nested deeper than the configured limit', async () => {
+    const deep = await client.graphql(
+      '{ incidents { nodes { bundles { analyses { bundle { analyses { bundle { analyses { bundle { analyses { id } } } } } } } } } } }',
+    );
+    expect(deep.data ?? null).toBeNull();
+    expect(deep.errors?.[0]?.message).toMatch(/depth/i);
+  });
+
+  it('should move an incident through its statuses and keep its comments', async () => {
+    const incidentId = await client.createIncident('status flow');
+    const mitigated = await client.data<{
+      updateIncident: { status: string; mitigatedAt: string | null; resolvedAt: string | null };
+    }>(
+      'mutation ($id: ID!) { updateIncident(id: $id, input: { status: MITIGATED, severity: HIGH }) { status mitigatedAt resolvedAt } }',
+      { id: incidentId },
+    );
+    expect(mitigated.updateIncident).toMatchObject({ status: 'MITIGATED', resolvedAt: null });
+    expect(mitigated.updateIncident.mitigatedAt).not.toBeNull();
+    await client.data(
+      'mutation ($id: ID!) { addComment(incidentId: $id, body: "drop INVALID in mangle") { id } }',
+      { id: incidentId },
+    );
+    const resolved = await client.data<{
+      updateIncident: { status: string; mitigatedAt: string; resolvedAt: string | null };
+    }>(
+      'mutation ($id: ID!) { updateIncident(id: $id, input: { status: RESOLVED }) { status mitigatedAt resolvedAt } }',
+      { id: incidentId },
+    );
+    expect(resolved.updateIncident.mitigatedAt).toBe(mitigated.updateIncident.mitigatedAt);
+    expect(resolved.updateIncident.resolvedAt).not.toBeNull();
+    const read = await client.data<{ incident: { comments: { body: string; author: string }[] } }>(
+      'query ($id: ID!) { incident(id: $id) { comments { body author } } }',
+      { id: incidentId },
+    );
+    expect(read.incident.comments).toEqual([
+      { body: 'drop INVALID in mangle', author: expect.stringMatching(/^token:/) as string },
+    ]);
+    const empty = await client.graphql(
+      'mutation ($id: ID!) { updateIncident(id: $id, input: {}) { id } }',
+      { id: incidentId },
+    );
+    expect(empty.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });

@@ -34,6 +34,12 @@ export async function seedBundle(
     },
     'req-seed',
   );
-  if (registration.duplicate || !registration.analysis) throw new Error('seed bundle already existed');
-  return { teamId: team.id, incidentId: incident.id, bundle: registration.bundle, analysis: registration.analysis };
+  if (registration.duplicate || !registration.analysis)
+    throw new Error('seed bundle already existed');
+  return {
+    teamId: team.id,
+    incidentId: incident.id,
+    bundle: registration.bundle,
+    analysis: registration.analysis,
+  };
 }

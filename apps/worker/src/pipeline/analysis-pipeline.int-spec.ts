@@ -22,7 +22,10 @@ describe(AnalysisPipeline.name, () => {
   let prisma: PrismaClient;
   let analyses: AnalysisRepository;
   const stages = Object.fromEntries(
-    (['unpack', 'detect', 'parse', 'simulate', 'match', 'persist'] as const).map((stage) => [stage, new ScriptedStage(stage)]),
+    (['unpack', 'detect', 'parse', 'simulate', 'match', 'persist'] as const).map((stage) => [
+      stage,
+      new ScriptedStage(stage),
+    ]),
   ) as Record<AnalysisStage, ScriptedStage>;
   let sut: AnalysisPipeline;
 
@@ -31,7 +34,12 @@ describe(AnalysisPipeline.name, () => {
     prisma = createPrismaClient({ databaseUrl: database.url });
     analyses = new AnalysisRepository(prisma);
     const config = { WORKER_STAGE_DELAY_MS: 0 } as WorkerEnv;
-    sut = new AnalysisPipeline(analyses, stages as StageHandlers, config, pino({ level: 'silent' }));
+    sut = new AnalysisPipeline(
+      analyses,
+      stages as StageHandlers,
+      config,
+      pino({ level: 'silent' }),
+    );
   });
   afterAll(async () => {
     await prisma.$disconnect();
@@ -43,14 +51,24 @@ describe(AnalysisPipeline.name, () => {
 
   async function newJob() {
     const seeded = await seedBundle(prisma, `team-${Math.random().toString(36).slice(2)}`);
-    return { analysisId: seeded.analysis.id, bundleId: seeded.bundle.id, teamId: seeded.teamId, requestId: 'req-1' };
+    return {
+      analysisId: seeded.analysis.id,
+      bundleId: seeded.bundle.id,
+      teamId: seeded.teamId,
+      requestId: 'req-1',
+    };
   }
 
   it('should leave the analysis running after a transient failure that will be retried', async () => {
     const job = await newJob();
     stages.detect.next = () => Promise.reject(new Error('connection reset'));
-    await expect(sut.runStage('detect', job, { number: 1, max: 3 })).rejects.toThrow('connection reset');
-    expect(await analyses.findById(job.analysisId)).toMatchObject({ status: 'RUNNING', stage: 'detect' });
+    await expect(sut.runStage('detect', job, { number: 1, max: 3 })).rejects.toThrow(
+      'connection reset',
+    );
+    expect(await analyses.findById(job.analysisId)).toMatchObject({
+      status: 'RUNNING',
+      stage: 'detect',
+    });
   });
 
   it('should fail the analysis on the last attempt, naming the stage and the attempts', async () => {
@@ -58,14 +76,21 @@ describe(AnalysisPipeline.name, () => {
     stages.detect.next = () => Promise.reject(new Error('connection reset'));
     await expect(sut.runStage('detect', job, { number: 3, max: 3 })).rejects.toThrow();
     const row = await analyses.findById(job.analysisId);
-    expect(row).toMatchObject({ status: 'FAILED', errorCode: 'STAGE_FAILED', error: 'detect failed after 3 attempt(s): connection reset' });
+    expect(row).toMatchObject({
+      status: 'FAILED',
+      errorCode: 'STAGE_FAILED',
+      error: 'detect failed after 3 attempt(s): connection reset',
+    });
     expect((row?.stages as Record<string, { state: string }>).detect?.state).toBe('failed');
   });
 
   it('should fail at once on bad input, with the input error as the message', async () => {
     const job = await newJob();
-    stages.unpack.next = () => Promise.reject(new BadInputError('BUNDLE_PATH_TRAVERSAL', 'entry "../x" escapes the bundle'));
-    await expect(sut.runStage('unpack', job, { number: 1, max: 4 })).rejects.toBeInstanceOf(BadInputError);
+    stages.unpack.next = () =>
+      Promise.reject(new BadInputError('BUNDLE_PATH_TRAVERSAL', 'entry "../x" escapes the bundle'));
+    await expect(sut.runStage('unpack', job, { number: 1, max: 4 })).rejects.toBeInstanceOf(
+      BadInputError,
+    );
     expect(await analyses.findById(job.analysisId)).toMatchObject({
       status: 'FAILED',
       errorCode: 'BUNDLE_PATH_TRAVERSAL',
@@ -75,7 +100,8 @@ describe(AnalysisPipeline.name, () => {
 
   it('should succeed after persist, record unavailable stages, and skip stages of a finished analysis', async () => {
     const job = await newJob();
-    stages.match.next = () => Promise.resolve({ state: 'unavailable', note: 'stage not available yet: no matcher' });
+    stages.match.next = () =>
+      Promise.resolve({ state: 'unavailable', note: 'stage not available yet: no matcher' });
     for (const stage of ['unpack', 'detect', 'parse', 'simulate', 'match', 'persist'] as const) {
       expect(await sut.runStage(stage, job, { number: 1, max: 1 })).toBe('ran');
     }
@@ -90,6 +116,12 @@ describe(AnalysisPipeline.name, () => {
 
   it('should refuse a job whose ids do not belong together', async () => {
     const job = await newJob();
-    await expect(sut.runStage('unpack', { ...job, teamId: '00000000-0000-0000-0000-000000000000' }, { number: 1, max: 1 })).rejects.toThrow(/does not exist/);
+    await expect(
+      sut.runStage(
+        'unpack',
+        { ...job, teamId: '00000000-0000-0000-0000-000000000000' },
+        { number: 1, max: 1 },
+      ),
+    ).rejects.toThrow(/does not exist/);
   });
 });

@@ -56,6 +56,9 @@ export async function ensureEmbeddedDatabase(
     password: info.password,
     authMethod: 'scram-sha-256',
     persistent: true,
+    // PostgreSQL refuses to run as root. As root, the package runs it as the `postgres` user
+    // (creating that user only if the machine lacks it) and hands it the data folder.
+    createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
     onError: (error: unknown) => log(`embedded PostgreSQL: ${String(error).trim()}`),
   });

@@ -4,8 +4,12 @@ import { requestIdFor } from './request-id.js';
 
 function exchange(header?: string): { id: string; echoed: unknown } {
   let echoed: unknown;
-  const request = { headers: header === undefined ? {} : { 'x-request-id': header } } as IncomingMessage;
-  const response = { setHeader: (_: string, value: unknown) => (echoed = value) } as unknown as ServerResponse;
+  const request = {
+    headers: header === undefined ? {} : { 'x-request-id': header },
+  } as IncomingMessage;
+  const response = {
+    setHeader: (_: string, value: unknown) => (echoed = value),
+  } as unknown as ServerResponse;
   return { id: requestIdFor(request, response), echoed };
 }
 

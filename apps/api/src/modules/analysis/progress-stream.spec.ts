@@ -6,7 +6,9 @@ function event(status: AnalysisProgress['status'], progress: number): AnalysisPr
   return { analysisId: 'a', status, stage: null, progress, error: null };
 }
 
-function liveOf(events: AnalysisProgress[]): AsyncIterableIterator<AnalysisProgress> & { closed: boolean } {
+function liveOf(
+  events: AnalysisProgress[],
+): AsyncIterableIterator<AnalysisProgress> & { closed: boolean } {
   const iterator = (async function* () {
     yield* events;
   })() as AsyncGenerator<AnalysisProgress> & { closed: boolean };
@@ -19,16 +21,28 @@ function liveOf(events: AnalysisProgress[]): AsyncIterableIterator<AnalysisProgr
   return iterator;
 }
 
-async function collect(stream: AsyncGenerator<{ analysisProgress: AnalysisProgress }>): Promise<string[]> {
+async function collect(
+  stream: AsyncGenerator<{ analysisProgress: AnalysisProgress }>,
+): Promise<string[]> {
   const seen: string[] = [];
-  for await (const item of stream) seen.push(`${item.analysisProgress.status}:${item.analysisProgress.progress}`);
+  for await (const item of stream)
+    seen.push(`${item.analysisProgress.status}:${item.analysisProgress.progress}`);
   return seen;
 }
 
 describe(progressStream.name, () => {
   it('should send the snapshot, newer events, and stop at the terminal state', async () => {
-    const live = liveOf([event('RUNNING', 10), event('RUNNING', 45), event('SUCCEEDED', 100), event('RUNNING', 1)]);
-    expect(await collect(progressStream(event('RUNNING', 30), live))).toEqual(['RUNNING:30', 'RUNNING:45', 'SUCCEEDED:100']);
+    const live = liveOf([
+      event('RUNNING', 10),
+      event('RUNNING', 45),
+      event('SUCCEEDED', 100),
+      event('RUNNING', 1),
+    ]);
+    expect(await collect(progressStream(event('RUNNING', 30), live))).toEqual([
+      'RUNNING:30',
+      'RUNNING:45',
+      'SUCCEEDED:100',
+    ]);
     expect(live.closed).toBe(true);
   });
 

@@ -14,7 +14,9 @@ describe('incident input schemas', () => {
 
   it('should refuse empty titles, bad label keys and too many labels', () => {
     expect(createIncidentSchema.safeParse({ title: '   ' }).success).toBe(false);
-    expect(labelsSchema.safeParse({ 'app.kubernetes.io/name': 'x', cluster: 'prod' }).success).toBe(true);
+    expect(labelsSchema.safeParse({ 'app.kubernetes.io/name': 'x', cluster: 'prod' }).success).toBe(
+      true,
+    );
     expect(labelsSchema.safeParse({ 'bad key': 'x' }).success).toBe(false);
     expect(labelsSchema.safeParse({ cluster: 7 }).success).toBe(false);
     const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v']));
