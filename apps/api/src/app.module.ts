@@ -46,9 +46,7 @@ export class AppModule {
             },
           },
         }),
-        DatabaseModule.forRootAsync({
-          useFactory: () => ({ databaseUrl: config.DATABASE_URL, maxConnections: 10 }),
-        }),
+        DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, maxConnections: 10 }),
         QueueModule.forRoot(queue),
         AuditModule,
         AuthModule,

@@ -37,9 +37,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
-        DatabaseModule.forRootAsync({
-          useFactory: () => ({ databaseUrl: config.DATABASE_URL, maxConnections: 5 }),
-        }),
+        DatabaseModule.forRoot({ databaseUrl: config.DATABASE_URL, maxConnections: 5 }),
         BullModule.forRoot({ connection: queue.connection, prefix: queue.prefix }),
         BullModule.registerQueue({ name: QueueName.Analysis }),
       ],

@@ -1,7 +1,6 @@
 import {
   type DynamicModule,
   Inject,
-  type InjectionToken,
   Injectable,
   Module,
   type OnApplicationShutdown,
@@ -68,16 +67,10 @@ export class DatabaseHealth implements OnApplicationShutdown {
  */
 @Module({})
 export class DatabaseModule {
-  static forRootAsync(options: {
-    imports?: DynamicModule['imports'];
-    inject?: InjectionToken[];
-    useFactory: (...args: never[]) => DatabaseModuleOptions;
-  }): DynamicModule {
+  static forRoot(options: DatabaseModuleOptions): DynamicModule {
     const clientProvider: Provider = {
       provide: PRISMA_CLIENT,
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      useFactory: (...args: any[]) => createPrismaClient(options.useFactory(...(args as never[]))),
-      inject: options.inject ?? [],
+      useFactory: () => createPrismaClient(options),
     };
     const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({
       provide: Repository,
@@ -87,7 +80,6 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: options.imports ?? [],
       providers: [clientProvider, DatabaseHealth, ...repositoryProviders],
       exports: [PRISMA_CLIENT, DatabaseHealth, ...REPOSITORIES],
     };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '@netmortem/db';
 import type { Actor } from '../../common/auth/actor.js';
 
-/** Records who changed what, for the team's admins; failures here must not fail the change. */
+/** Records who changed what, for the team's admins (issue 7 builds the reader). */
 @Injectable()
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
