@@ -1,18 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
+import { typescriptDecorators } from './test/support/typescript-decorators.plugin.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-
-// Nest needs decorator metadata, which only SWC (not esbuild/Oxc) emits under Vitest.
-const decorators = swc.vite({
-  module: { type: 'es6' },
-  jsc: {
-    target: 'es2023',
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-  },
-});
 
 // Tests read the libraries' sources, so a stale dist/ never hides a change.
 const libraries = {
@@ -21,7 +11,9 @@ const libraries = {
 };
 
 export default defineConfig({
-  plugins: [decorators],
+  plugins: [typescriptDecorators()],
+  // TypeScript is compiled by the plugin above; Vite's own transform would only repeat it.
+  oxc: false,
   resolve: { alias: [libraries, { find: /^@test\/(.*)$/, replacement: `${root}test/$1` }] },
   test: {
     env: { TZ: 'UTC' },

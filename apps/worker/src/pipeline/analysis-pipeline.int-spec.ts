@@ -36,7 +36,7 @@ describe(AnalysisPipeline.name, () => {
     const config = { WORKER_STAGE_DELAY_MS: 0 } as WorkerEnv;
     sut = new AnalysisPipeline(
       analyses,
-      stages as StageHandlers,
+      stages,
       config,
       pino({ level: 'silent' }),
     );

@@ -10,7 +10,7 @@ function liveOf(
   events: AnalysisProgress[],
 ): AsyncIterableIterator<AnalysisProgress> & { closed: boolean } {
   const iterator = (async function* () {
-    yield* events;
+    for (const event of events) yield await Promise.resolve(event);
   })() as AsyncGenerator<AnalysisProgress> & { closed: boolean };
   iterator.closed = false;
   const original = iterator.return.bind(iterator);
