@@ -6,7 +6,7 @@ import { seedBundle } from '@test/support/seed.js';
 import { createTestDatabase, type TestDatabase } from '@test/support/test-database.js';
 import type { WorkerEnv } from '../config/worker-config.js';
 import { AnalysisPipeline } from './analysis-pipeline.service.js';
-import type { StageHandler, StageHandlers, StageOutcome } from './stage-handler.js';
+import type { StageHandler, StageOutcome } from './stage-handler.js';
 
 /** A stage whose behaviour each test scripts: succeed, or throw what it is given. */
 class ScriptedStage implements StageHandler {
