@@ -31,7 +31,7 @@ export function typescriptDecorators(): Plugin {
       });
       return {
         code: output.outputText,
-        map: output.sourceMapText ? (JSON.parse(output.sourceMapText) as object) : null,
+        ...(output.sourceMapText ? { map: output.sourceMapText } : {}),
       };
     },
   };

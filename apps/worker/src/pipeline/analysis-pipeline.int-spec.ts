@@ -34,12 +34,7 @@ describe(AnalysisPipeline.name, () => {
     prisma = createPrismaClient({ databaseUrl: database.url });
     analyses = new AnalysisRepository(prisma);
     const config = { WORKER_STAGE_DELAY_MS: 0 } as WorkerEnv;
-    sut = new AnalysisPipeline(
-      analyses,
-      stages,
-      config,
-      pino({ level: 'silent' }),
-    );
+    sut = new AnalysisPipeline(analyses, stages, config, pino({ level: 'silent' }));
   });
   afterAll(async () => {
     await prisma.$disconnect();
