@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { IssueCollector } from './issue-collector.js';
 import { readLines, readTextLines } from './line-reader.js';
 
-async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<Uint8Array> {
-  for (const part of parts) yield typeof part === 'string' ? new TextEncoder().encode(part) : part;
+function chunks(...parts: (string | Uint8Array)[]): AsyncIterable<Uint8Array> {
+  return (async function* () {
+    for (const part of parts)
+      yield await Promise.resolve(typeof part === 'string' ? new TextEncoder().encode(part) : part);
+  })();
 }
 
 async function collect(source: AsyncIterable<Uint8Array>, maxLineBytes?: number) {
