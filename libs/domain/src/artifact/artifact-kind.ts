@@ -20,6 +20,9 @@ export const ARTIFACT_KINDS = [
   'strace',
   'app-log',
   'manifest',
+  // Protocol counters (nstat, netstat -s, /proc/net/snmp and /proc/net/netstat). Added after
+  // the first set; kinds are only ever added, never renamed.
+  'net-counters',
   'unknown',
 ] as const;
 
