@@ -7,3 +7,4 @@ export * from './conntrack.js';
 export * from './ruleset.js';
 export * from './host-facts.js';
 export * from './log-event.js';
+export * from './evidence-set.js';
