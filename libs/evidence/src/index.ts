@@ -7,3 +7,9 @@ export {
   type LineConsumer,
   type LineReadOptions,
 } from './text/line-reader.js';
+export * from './parsers/text-artifact-parser.js';
+export type { ArtifactHandler, ArtifactInput, HandlerResult } from './assembly/artifact-handler.js';
+export { EvidenceCollector, type EvidenceCollectorOptions } from './assembly/evidence-collector.js';
+export { textArtifactHandler } from './assembly/text-artifact.handler.js';
+export { createEvidenceCollector, defaultArtifactHandlers, defaultFinishers } from './assembly/default-handlers.js';
+export { peekHead } from './assembly/peek-head.js';
