@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.command.js';
+import { registerInspectCommand } from './commands/inspect.command.js';
 import { registerMigrateCommand } from './commands/migrate.command.js';
 import { registerStartCommand } from './commands/start.command.js';
 import { registerUploadCommand } from './commands/upload.command.js';
@@ -11,6 +12,7 @@ const program = new Command()
 
 registerStartCommand(program);
 registerUploadCommand(program);
+registerInspectCommand(program);
 registerAdminCommands(program);
 registerMigrateCommand(program);
 
