@@ -10,6 +10,7 @@ import { AnalysisPipeline } from './pipeline/analysis-pipeline.service.js';
 import { objectStoreProvider } from './pipeline/object-store.provider.js';
 import { STAGE_HANDLERS, type StageHandlers } from './pipeline/stage-handler.js';
 import { DetectStage } from './pipeline/stages/detect.stage.js';
+import { ParseStage } from './pipeline/stages/parse.stage.js';
 import { PersistStage } from './pipeline/stages/persist.stage.js';
 import { UnavailableStage } from './pipeline/stages/unavailable.stage.js';
 import { UnpackStage } from './pipeline/stages/unpack.stage.js';
@@ -47,17 +48,19 @@ export class WorkerModule {
         objectStoreProvider,
         UnpackStage,
         DetectStage,
+        ParseStage,
         PersistStage,
         {
           provide: STAGE_HANDLERS,
           useFactory: (
             unpack: UnpackStage,
             detect: DetectStage,
+            parse: ParseStage,
             persist: PersistStage,
           ): StageHandlers => ({
             unpack,
             detect,
-            parse: new UnavailableStage('parse', 'artifact parsers arrive with the evidence layer'),
+            parse,
             simulate: new UnavailableStage(
               'simulate',
               'the conntrack/NAT/TCP simulator is not built yet',
@@ -65,7 +68,7 @@ export class WorkerModule {
             match: new UnavailableStage('match', 'the root-cause matcher is not built yet'),
             persist,
           }),
-          inject: [UnpackStage, DetectStage, PersistStage],
+          inject: [UnpackStage, DetectStage, ParseStage, PersistStage],
         },
         AnalysisPipeline,
         AnalysisProcessor,

@@ -72,6 +72,10 @@ export class AnalysisRepository {
     );
   }
 
+  async setEvidenceKey(id: string, evidenceKey: string): Promise<void> {
+    await this.db.analysis.update({ where: { id }, data: { evidenceKey } });
+  }
+
   async succeed(id: string, catalogueVersion: string, at: Date): Promise<void> {
     await this.updateAndNotify(
       id,

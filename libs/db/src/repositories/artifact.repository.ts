@@ -45,6 +45,13 @@ export class ArtifactRepository {
     return this.db.artifact.findMany({ where: { teamId, bundleId }, orderBy: { path: 'asc' } });
   }
 
+  async recordParse(
+    id: string,
+    result: { status: ArtifactStatus; error: string | null; errorLocator: string | null },
+  ): Promise<void> {
+    await this.db.artifact.update({ where: { id }, data: result });
+  }
+
   async updateDetection(id: string, kind: string, status: ArtifactStatus): Promise<void> {
     await this.db.artifact.update({ where: { id }, data: { kind, status } });
   }
