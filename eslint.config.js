@@ -131,7 +131,7 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['libs/{storage,bundle,config}/src/**/*.ts'],
+    files: ['libs/{storage,bundle,config,collector}/src/**/*.ts'],
     rules: {
       ...restrictImports([
         ...frameworkImports,

@@ -82,8 +82,11 @@ describe('authentication and team isolation', () => {
     expect((await fetch(`${stack.baseUrl}/api/bundles/${alphaBundle}/download`)).status).toBe(401);
     const forged = await stack.client('nmt_not-a-real-token').graphql('{ me { id } }');
     expect(forged.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    // Health probes stay open for orchestrators.
+    // Health probes stay open for orchestrators, and the collector script for nodes.
     expect((await fetch(`${stack.baseUrl}/readyz`)).status).toBe(200);
+    const script = await fetch(`${stack.baseUrl}/collect.sh`);
+    expect(script.status).toBe(200);
+    expect(await script.text()).toMatch(/^#!\/bin\/sh/);
   });
 
   it('should stop honouring a revoked token', async () => {

@@ -15,6 +15,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { BundleModule } from './modules/bundle/bundle.module.js';
+import { CollectorModule } from './modules/collector/collector.module.js';
 import { FirstRunModule } from './modules/first-run/first-run.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IncidentModule } from './modules/incident/incident.module.js';
@@ -57,6 +58,7 @@ export class AppModule {
           useFactory: graphqlOptions,
         }),
         HealthModule,
+        CollectorModule,
         TeamModule,
         IncidentModule,
         BundleModule,

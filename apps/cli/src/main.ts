@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.command.js';
+import { registerCollectCommand } from './commands/collect.command.js';
 import { registerInspectCommand } from './commands/inspect.command.js';
 import { registerMigrateCommand } from './commands/migrate.command.js';
 import { registerStartCommand } from './commands/start.command.js';
@@ -13,6 +14,7 @@ const program = new Command()
 registerStartCommand(program);
 registerUploadCommand(program);
 registerInspectCommand(program);
+registerCollectCommand(program);
 registerAdminCommands(program);
 registerMigrateCommand(program);
 

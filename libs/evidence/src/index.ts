@@ -13,3 +13,4 @@ export { EvidenceCollector, type EvidenceCollectorOptions } from './assembly/evi
 export { textArtifactHandler } from './assembly/text-artifact.handler.js';
 export { createEvidenceCollector, defaultArtifactHandlers, defaultFinishers } from './assembly/default-handlers.js';
 export { peekHead } from './assembly/peek-head.js';
+export * from './layouts/index.js';
