@@ -1,10 +1,48 @@
 import type { EvidenceSet } from '@netmortem/domain';
+import {
+  appLogParser,
+  dmesgParser,
+  envoyAccessLogParser,
+  envoyDebugLogParser,
+  straceParser,
+} from '../parsers/logs/index.js';
+import { manifestParser } from '../parsers/manifest/index.js';
+import { iptablesSaveParser, nftRulesetParser } from '../parsers/rulesets/index.js';
 import type { ArtifactHandler } from './artifact-handler.js';
 import { EvidenceCollector } from './evidence-collector.js';
+import { textArtifactHandler } from './text-artifact.handler.js';
+
+// `nft -j` rulesets and JSON manifests arrive as one long line.
+const WHOLE_DOCUMENT_LINE_BYTES = 16 * 1024 * 1024;
 
 /** Every artifact kind netmortem reads, and where its result goes in the evidence. */
 export function defaultArtifactHandlers(): ArtifactHandler[] {
-  return [];
+  return [
+    textArtifactHandler(iptablesSaveParser, (ruleset, evidence) => evidence.rulesets.push(ruleset)),
+    textArtifactHandler(nftRulesetParser, (ruleset, evidence) => evidence.rulesets.push(ruleset), {
+      maxLineBytes: WHOLE_DOCUMENT_LINE_BYTES,
+    }),
+    textArtifactHandler(dmesgParser, (events, evidence) => appendAll(evidence.logEvents, events)),
+    textArtifactHandler(envoyAccessLogParser, (events, evidence) =>
+      appendAll(evidence.logEvents, events),
+    ),
+    textArtifactHandler(envoyDebugLogParser, (events, evidence) =>
+      appendAll(evidence.logEvents, events),
+    ),
+    textArtifactHandler(appLogParser, (events, evidence) => appendAll(evidence.logEvents, events)),
+    textArtifactHandler(straceParser, (trace, evidence) =>
+      // Only epoch times line up with other evidence; time-of-day and relative clocks do not.
+      appendAll(
+        evidence.syscalls,
+        trace.clock === 'epoch'
+          ? trace.events
+          : trace.events.map(({ timeUs: _dropped, ...event }) => event),
+      ),
+    ),
+    textArtifactHandler(manifestParser, (manifest, evidence) => evidence.manifests.push(manifest), {
+      maxLineBytes: WHOLE_DOCUMENT_LINE_BYTES,
+    }),
+  ];
 }
 
 /** Post-processing once all artifacts are in. */
@@ -13,5 +51,13 @@ export function defaultFinishers(): ((evidence: EvidenceSet) => void)[] {
 }
 
 export function createEvidenceCollector(): EvidenceCollector {
-  return new EvidenceCollector({ handlers: defaultArtifactHandlers(), finishers: defaultFinishers() });
+  return new EvidenceCollector({
+    handlers: defaultArtifactHandlers(),
+    finishers: defaultFinishers(),
+  });
+}
+
+/** push(...items) overflows the call stack for very large arrays. */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }

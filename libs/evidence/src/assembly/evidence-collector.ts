@@ -49,11 +49,23 @@ export class EvidenceCollector {
     let report: ArtifactReport;
     if (!handler) {
       await drain(stream);
-      report = { path: artifact.path, kind, sizeBytes: artifact.sizeBytes, status: 'skipped', issues: [], unitsRead: 0 };
+      report = {
+        path: artifact.path,
+        kind,
+        sizeBytes: artifact.sizeBytes,
+        status: 'skipped',
+        issues: [],
+        unitsRead: 0,
+      };
     } else {
       try {
         const result = await handler.read(
-          { path: artifact.path, kind, stream, ...(artifact.onBytes ? { onBytes: artifact.onBytes } : {}) },
+          {
+            path: artifact.path,
+            kind,
+            stream,
+            ...(artifact.onBytes ? { onBytes: artifact.onBytes } : {}),
+          },
           this.evidence,
         );
         const first = result.issues[0];
