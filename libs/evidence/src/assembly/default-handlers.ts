@@ -1,5 +1,11 @@
 import type { EvidenceSet } from '@netmortem/domain';
 import {
+  conntrackEventsParser,
+  conntrackStatsParser,
+  conntrackTableParser,
+} from '../parsers/conntrack/index.js';
+import { netCountersParser, sysctlParser, unameParser } from '../parsers/host/index.js';
+import {
   appLogParser,
   dmesgParser,
   envoyAccessLogParser,
@@ -8,6 +14,7 @@ import {
 } from '../parsers/logs/index.js';
 import { manifestParser } from '../parsers/manifest/index.js';
 import { iptablesSaveParser, nftRulesetParser } from '../parsers/rulesets/index.js';
+import { netstatParser, ssParser } from '../parsers/sockets/index.js';
 import type { ArtifactHandler } from './artifact-handler.js';
 import { EvidenceCollector } from './evidence-collector.js';
 import { textArtifactHandler } from './text-artifact.handler.js';
@@ -18,6 +25,22 @@ const WHOLE_DOCUMENT_LINE_BYTES = 16 * 1024 * 1024;
 /** Every artifact kind netmortem reads, and where its result goes in the evidence. */
 export function defaultArtifactHandlers(): ArtifactHandler[] {
   return [
+    textArtifactHandler(ssParser, (sockets, evidence) => appendAll(evidence.sockets, sockets)),
+    textArtifactHandler(netstatParser, (sockets, evidence) => appendAll(evidence.sockets, sockets)),
+    textArtifactHandler(conntrackTableParser, (entries, evidence) =>
+      appendAll(evidence.conntrackEntries, entries),
+    ),
+    textArtifactHandler(conntrackEventsParser, (events, evidence) =>
+      appendAll(evidence.conntrackEvents, events),
+    ),
+    textArtifactHandler(conntrackStatsParser, (stats, evidence) =>
+      evidence.conntrackStats.push(stats),
+    ),
+    textArtifactHandler(sysctlParser, (set, evidence) => evidence.sysctls.push(set)),
+    textArtifactHandler(unameParser, (kernel, evidence) => kernel && evidence.kernels.push(kernel)),
+    textArtifactHandler(netCountersParser, (counters, evidence) =>
+      evidence.counters.push(counters),
+    ),
     textArtifactHandler(iptablesSaveParser, (ruleset, evidence) => evidence.rulesets.push(ruleset)),
     textArtifactHandler(nftRulesetParser, (ruleset, evidence) => evidence.rulesets.push(ruleset), {
       maxLineBytes: WHOLE_DOCUMENT_LINE_BYTES,

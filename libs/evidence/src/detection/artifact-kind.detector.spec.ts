@@ -158,7 +158,8 @@ describe('detector families', () => {
     'strace/curl-o-f-tt-pid-prefix.txt',
     'app-log/java-spring-hikari-stacktrace.txt',
     'manifest/collector-yaml.txt',
-    'unknown/netstat-s-counters.txt',
+    'net-counters/netstat-s-client.txt',
+    'net-counters/proc-net-netstat-server.txt',
   ];
 
   it('never report more than their declared ceiling, so skipping them is safe', () => {

@@ -19,7 +19,7 @@ const fixtures = readdirSync(root, { withFileTypes: true })
 describe('detectArtifactKind over the fixture corpus', () => {
   it('has a fixture folder per kind, each named after a real kind', () => {
     for (const { kind } of fixtures) expect(isArtifactKind(kind)).toBe(true);
-    expect(new Set(fixtures.map(({ kind }) => kind)).size).toBe(18);
+    expect(new Set(fixtures.map(({ kind }) => kind)).size).toBe(19);
   });
 
   it.each(fixtures.map((fixture) => [`${fixture.kind}/${fixture.file}`, fixture] as const))(

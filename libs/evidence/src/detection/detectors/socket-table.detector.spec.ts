@@ -67,15 +67,38 @@ describe('detectSocketTable: netstat', () => {
   });
 });
 
-describe('detectSocketTable: counters are not socket tables', () => {
+describe('detectSocketTable: protocol counters', () => {
   it.each([
-    ['unknown/ss-s-summary.txt', /ss -s/],
-    ['unknown/netstat-s-counters.txt', /netstat -s/],
-    ['unknown/nstat-az-counters.txt', /nstat/],
-  ])('names %s but calls it unknown', (path, reason) => {
+    ['net-counters/netstat-s-client.txt', /netstat -s/],
+    ['net-counters/netstat-s-server-listen-overflow-abort-on-close.txt', /netstat -s/],
+    ['net-counters/nstat-az-client-first-120-lines.txt', /nstat/],
+    ['net-counters/nstat-az-server.txt', /nstat/],
+    ['net-counters/nstat-a-server.txt', /nstat/],
+    ['net-counters/proc-net-snmp-server.txt', /\/proc\/net\/snmp/],
+    ['net-counters/proc-net-netstat-server.txt', /\/proc\/net\/netstat/],
+    ['net-counters/proc-net-snmp6-server.txt', /snmp6/],
+  ])('reads %s as net-counters', (path, reason) => {
     const detection = detectSocketTable(fixture(path));
-    expect(detection?.kind).toBe('unknown');
+    expect(detection?.kind).toBe('net-counters');
     expect(detection?.reason).toMatch(reason);
+    expect(detection?.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('reads an nstat run that saw no change (only its #kernel header) as net-counters', () => {
+    expect(detectSocketTable(sample('#kernel\n'))?.kind).toBe('net-counters');
+  });
+
+  it('pairs /proc/net/snmp name and value rows, negative values included', () => {
+    const snmp =
+      'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens\nTcp: 1 200 120000 -1 8\n' +
+      'Udp: InDatagrams NoPorts InErrors\nUdp: 1 0 0\n';
+    expect(detectSocketTable(sample(snmp))?.kind).toBe('net-counters');
+  });
+
+  it('still calls ss -s an unknown summary', () => {
+    const detection = detectSocketTable(fixture('unknown/ss-s-summary.txt'));
+    expect(detection?.kind).toBe('unknown');
+    expect(detection?.reason).toMatch(/ss -s/);
   });
 
   it('ignores other text', () => {

@@ -9,9 +9,11 @@ import type { TextSample } from '../text-sample.js';
  * state first and spells it with hyphens (ESTAB, FIN-WAIT-2); netstat puts the protocol first
  * and uses underscores (ESTABLISHED, FIN_WAIT2).
  *
- * Their summary modes (`ss -s`, `netstat -s`, `nstat`) are counters, not socket tables: no
- * parser reads them, so they are named and reported as unknown instead of being mistaken for
- * the tables (or, for netstat -s with its "connection resets received", for an app log).
+ * The protocol counters that sit beside them in bundles (`netstat -s`, `nstat`, and the
+ * /proc/net/snmp, /proc/net/netstat and /proc/net/snmp6 files they read) are recognised here
+ * as `net-counters`, so they are not mistaken for the tables (or, for netstat -s with its
+ * "connection resets received", for an app log). `ss -s` is a socket summary no parser
+ * reads: it is named and reported as unknown.
  */
 
 const SS_STATES =
@@ -42,6 +44,11 @@ const SOCKET_LINES = new LineShapes({
   counterSection: /(?:Ip|Icmp|IcmpMsg|Tcp|Udp|UdpLite|TcpExt|IpExt|MPTcpExt|Sctp):$/,
   counter: /\s+(?:\d+ [A-Za-z]|[A-Za-z][\w ]*: \d+$)/,
   nstat: /(?:#kernel$|[A-Z][A-Za-z0-9]+\s+\d+\s+\d+\.\d+$)/,
+  // /proc/net/snmp and /proc/net/netstat: a row of names, then a row of values, per protocol.
+  snmpNames: /[A-Z][A-Za-z0-9]*: [A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)+$/,
+  snmpValues: /[A-Z][A-Za-z0-9]*: -?\d+(?: -?\d+)+$/,
+  // /proc/net/snmp6: a name and a value, no rate column.
+  snmp6: /(?:Ip6|Icmp6|Udp6|UdpLite6)[A-Za-z0-9]+\s+\d+$/,
 });
 
 type SocketCounts = ReturnType<typeof SOCKET_LINES.count>;
@@ -112,13 +119,32 @@ function counters(counts: SocketCounts, total: number): KindDetection | undefine
   }
   if (counts.counterSection >= 2 && counts.counterSection + counts.counter >= total / 2) {
     return {
-      kind: 'unknown',
-      confidence: 0.85,
-      reason: 'netstat -s protocol counters, not a socket table',
+      kind: 'net-counters',
+      confidence: Math.max(
+        0.9,
+        shareConfidence(counts.counterSection + counts.counter, total, 0.9, 0.97),
+      ),
+      reason: 'netstat -s protocol counters',
     };
   }
-  if (counts.nstat >= 3 && counts.nstat >= total / 2) {
-    return { kind: 'unknown', confidence: 0.85, reason: 'nstat counters, not a socket table' };
+  const pairs = Math.min(counts.snmpNames, counts.snmpValues);
+  if (pairs >= 2 && counts.snmpNames + counts.snmpValues >= total / 2) {
+    return {
+      kind: 'net-counters',
+      confidence: Math.max(
+        0.9,
+        shareConfidence(counts.snmpNames + counts.snmpValues, total, 0.9, 0.97),
+      ),
+      reason: `/proc/net/snmp or /proc/net/netstat: ${pairs} rows of counter names with their values`,
+    };
+  }
+  const named = counts.nstat + counts.snmp6;
+  if ((named >= 3 && named >= total / 2) || (total <= 2 && counts.nstat >= 1)) {
+    return {
+      kind: 'net-counters',
+      confidence: Math.max(0.9, shareConfidence(named, total, 0.9, 0.97)),
+      reason: counts.snmp6 > counts.nstat ? '/proc/net/snmp6 counters' : 'nstat counters',
+    };
   }
   return undefined;
 }

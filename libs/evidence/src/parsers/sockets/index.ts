@@ -1,0 +1,2 @@
+export { netstatParser } from './netstat.parser.js';
+export { ssParser } from './ss.parser.js';
