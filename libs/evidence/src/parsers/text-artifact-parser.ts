@@ -1,6 +1,11 @@
 import type { ArtifactKind, ParseOutcome, ParseStatus } from '@netmortem/domain';
 import { IssueCollector } from '../text/issue-collector.js';
-import { readLines, readTextLines, type LineConsumer, type LineReadOptions } from '../text/line-reader.js';
+import {
+  readLines,
+  readTextLines,
+  type LineConsumer,
+  type LineReadOptions,
+} from '../text/line-reader.js';
 
 export interface TextParseLimits {
   /** Items kept (entries, events, log lines); beyond it the rest is counted, not kept. Default 1,000,000. */
@@ -20,7 +25,11 @@ export interface TextParseRun<T> extends LineConsumer {
  */
 export interface TextArtifactParser<T> {
   readonly kinds: readonly ArtifactKind[];
-  start(context: { artifact: string; issues: IssueCollector; limits: TextParseLimits }): TextParseRun<T>;
+  start(context: {
+    artifact: string;
+    issues: IssueCollector;
+    limits: TextParseLimits;
+  }): TextParseRun<T>;
   /** Whether the value holds anything (decides `failed` when nothing could be read). */
   isEmpty(value: T): boolean;
 }
@@ -33,7 +42,11 @@ export async function parseTextArtifact<T>(
   options: LineReadOptions & { limits?: Partial<TextParseLimits> } = {},
 ): Promise<ParseOutcome<T>> {
   const issues = new IssueCollector(artifact);
-  const run = parser.start({ artifact, issues, limits: { ...DEFAULT_TEXT_PARSE_LIMITS, ...options.limits } });
+  const run = parser.start({
+    artifact,
+    issues,
+    limits: { ...DEFAULT_TEXT_PARSE_LIMITS, ...options.limits },
+  });
   const lines = await readLines(source, run, issues, options);
   return outcome(parser, run.finish(), artifact, issues, lines);
 }
@@ -46,7 +59,11 @@ export function parseText<T>(
   limits: Partial<TextParseLimits> = {},
 ): ParseOutcome<T> {
   const issues = new IssueCollector(artifact);
-  const run = parser.start({ artifact, issues, limits: { ...DEFAULT_TEXT_PARSE_LIMITS, ...limits } });
+  const run = parser.start({
+    artifact,
+    issues,
+    limits: { ...DEFAULT_TEXT_PARSE_LIMITS, ...limits },
+  });
   const lines = readTextLines(text, run);
   return outcome(parser, run.finish(), artifact, issues, lines);
 }
@@ -59,6 +76,7 @@ function outcome<T>(
   unitsRead: number,
 ): ParseOutcome<T> {
   const empty = parser.isEmpty(value);
-  const status: ParseStatus = empty && issues.count > 0 ? 'failed' : issues.count > 0 ? 'partial' : 'parsed';
+  const status: ParseStatus =
+    empty && issues.count > 0 ? 'failed' : issues.count > 0 ? 'partial' : 'parsed';
   return { artifact, status, value, issues: issues.list(), unitsRead };
 }

@@ -1,6 +1,6 @@
 import type { ConntrackEvent } from '@netmortem/domain';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
-import { BoundedList } from '../sockets/bounded-list.js';
+import { BoundedList } from '../shared/bounded-list.js';
 import { buildEvent, buildFields } from './conntrack-entry.builder.js';
 import { scanConntrackFields, scanConntrackPrefix } from './conntrack-line.tokenizer.js';
 import { ConntrackRecord, EVENT_NONE } from './conntrack-record.js';

@@ -1,5 +1,5 @@
 import type { ConntrackTcpState } from '@netmortem/domain';
-import { canonicalIp } from '../sockets/ip-address.js';
+import { canonicalIp } from '../shared/ip-address.js';
 import {
   EVENT_DESTROY,
   EVENT_NEW,

@@ -1,7 +1,7 @@
 import type { ConntrackEntry } from '@netmortem/domain';
 import type { IssueCollector } from '../../text/issue-collector.js';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
-import { BoundedList } from '../sockets/bounded-list.js';
+import { BoundedList } from '../shared/bounded-list.js';
 import { buildEntry, buildFields } from './conntrack-entry.builder.js';
 import { scanConntrackLine } from './conntrack-line.tokenizer.js';
 import { ConntrackRecord } from './conntrack-record.js';

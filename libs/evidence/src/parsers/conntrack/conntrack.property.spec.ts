@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalIp } from '../sockets/ip-address.js';
+import { canonicalIp } from '../shared/ip-address.js';
 import { parseText, parseTextArtifact, type TextArtifactParser } from '../text-artifact-parser.js';
 import { conntrackEventsParser } from './conntrack-events.parser.js';
 import { conntrackStatsParser } from './conntrack-stats.parser.js';

@@ -1,5 +1,5 @@
 import type { Endpoint } from '@netmortem/domain';
-import { endpoint, parseEndpoint } from './endpoint-text.js';
+import { endpoint, parseEndpoint } from '../shared/endpoint-text.js';
 
 export interface LineFlow {
   readonly client?: Endpoint;

@@ -1,4 +1,4 @@
-import { civilToUs, monthIndex, parseIsoPrefix, partialTime } from './timestamps.js';
+import { civilToUs, monthIndex, parseIsoPrefix, partialTime } from '../shared/timestamps.js';
 
 export interface AppLineTime {
   readonly timeUs?: number;

@@ -4,8 +4,8 @@ import type { TextArtifactParser } from '../text-artifact-parser.js';
 import { flowOfLine } from './app-log-address.js';
 import { connectionErrorOf } from './app-log-errors.js';
 import { readAppLineTime, type AppLineTime } from './app-log-time.js';
-import { ItemBudget } from './item-budget.js';
-import { scanWindow, skipBinaryLine } from './line-hygiene.js';
+import { ItemBudget } from '../shared/item-budget.js';
+import { scanWindow, skipBinaryLine } from '../shared/line-hygiene.js';
 
 /**
  * Any application or tool log. Only lines showing a connection error become events (reset,

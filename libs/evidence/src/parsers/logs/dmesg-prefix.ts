@@ -1,4 +1,10 @@
-import { monthIndex, parseCtime, parseIsoPrefix, partialTime, secondsToUs } from './timestamps.js';
+import {
+  monthIndex,
+  parseCtime,
+  parseIsoPrefix,
+  partialTime,
+  secondsToUs,
+} from '../shared/timestamps.js';
 
 /** What the prefixes of one kernel log line say, whichever tool printed it. */
 export interface KernelLinePrefix {

@@ -165,7 +165,7 @@ describe('dmesg edge cases', () => {
     expect(issues).toEqual([
       {
         locator: { artifact: 'k.txt', line: 4 },
-        code: 'ITEM_LIMIT',
+        code: 'TOO_MANY_ITEMS',
         message: '7 kernel messages beyond the limit of 3 were counted, not kept',
       },
     ]);

@@ -1,9 +1,9 @@
 import type { LogEvent } from '@netmortem/domain';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
 import { parseKernelLinePrefix } from './dmesg-prefix.js';
-import { ItemBudget } from './item-budget.js';
+import { ItemBudget } from '../shared/item-budget.js';
 import { classifyKernelMessage } from './kernel-message.classifier.js';
-import { scanWindow, skipBinaryLine } from './line-hygiene.js';
+import { scanWindow, skipBinaryLine } from '../shared/line-hygiene.js';
 
 /**
  * Kernel logs: `dmesg` raw, `-r`, `-x`, `-T`, `--time-format iso|reltime|delta`, `-t`,

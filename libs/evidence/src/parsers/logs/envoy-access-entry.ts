@@ -1,5 +1,5 @@
 import type { Endpoint, LogErrorKind } from '@netmortem/domain';
-import { parseEndpoint } from './endpoint-text.js';
+import { parseEndpoint } from '../shared/endpoint-text.js';
 import { errorKindOf, parseResponseFlags } from './envoy-response-flags.js';
 
 /** One access log entry with Envoy's command-operator names, whatever format carried it. */

@@ -4,9 +4,9 @@ import type { TextArtifactParser } from '../text-artifact-parser.js';
 import { interpretAccessFields, type EnvoyAccessFields } from './envoy-access-entry.js';
 import { parseJsonAccessEntry } from './envoy-access-json.js';
 import { looksLikeTextAccessEntry, parseTextAccessEntry } from './envoy-access-text.js';
-import { ItemBudget } from './item-budget.js';
-import { skipBinaryLine } from './line-hygiene.js';
-import { parseIso } from './timestamps.js';
+import { ItemBudget } from '../shared/item-budget.js';
+import { skipBinaryLine } from '../shared/line-hygiene.js';
+import { parseIso } from '../shared/timestamps.js';
 
 /**
  * Envoy access logs in the default, Istio text and JSON formats, also through CRI,

@@ -1,4 +1,4 @@
-import { parseIso } from './timestamps.js';
+import { parseIso } from '../shared/timestamps.js';
 
 /** The parts of one Envoy application-log line, across Envoy's and Istio's layouts. */
 export interface EnvoyDebugLine {

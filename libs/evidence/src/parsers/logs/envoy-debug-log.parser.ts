@@ -3,8 +3,8 @@ import { unwrapLogLine } from '../../detection/log-envelope.js';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
 import { classifyEnvoyDebugMessage } from './envoy-debug.classifier.js';
 import { looksLikeEnvoyDebugLine, parseEnvoyDebugLine } from './envoy-debug-line.js';
-import { ItemBudget } from './item-budget.js';
-import { scanWindow, skipBinaryLine } from './line-hygiene.js';
+import { ItemBudget } from '../shared/item-budget.js';
+import { scanWindow, skipBinaryLine } from '../shared/line-hygiene.js';
 
 /**
  * Envoy debug/trace logs (Envoy's layout, Istio's current and 1.5 rewrites, 1.3's epoch

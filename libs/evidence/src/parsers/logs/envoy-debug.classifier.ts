@@ -1,5 +1,5 @@
 import type { Endpoint, LogErrorKind } from '@netmortem/domain';
-import { parseEndpoint } from './endpoint-text.js';
+import { parseEndpoint } from '../shared/endpoint-text.js';
 import { errorKindOf } from './envoy-response-flags.js';
 
 export interface EnvoyDebugMeaning {

@@ -1,5 +1,5 @@
 import type { Endpoint, LogErrorKind } from '@netmortem/domain';
-import { parseEndpoint } from './endpoint-text.js';
+import { parseEndpoint } from '../shared/endpoint-text.js';
 import { parseNetfilterPacket } from './netfilter-packet-fields.js';
 
 /** What a kernel message means for a connection, beyond its text. */

@@ -198,6 +198,6 @@ describe.each(SUBJECTS)('$name parser under hostile input', (subject) => {
     const all = subject.locators(parseText(subject.parser, text, 'all.txt').value).length;
     const capped = parseText(subject.parser, text, 'all.txt', { maxItems: 2 });
     expect(subject.locators(capped.value).length).toBe(Math.min(2, all));
-    if (all > 2) expect(capped.issues.some((i) => i.code === 'ITEM_LIMIT')).toBe(true);
+    if (all > 2) expect(capped.issues.some((i) => i.code === 'TOO_MANY_ITEMS')).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import type { Endpoint } from '@netmortem/domain';
-import { endpoint } from './endpoint-text.js';
-import { canonicalIp } from './ip-address.js';
+import { endpoint } from '../shared/endpoint-text.js';
+import { canonicalIp } from '../shared/ip-address.js';
 
 /**
  * The packet summary the kernel's netfilter loggers print (LOG target, nft `log`, conntrack's

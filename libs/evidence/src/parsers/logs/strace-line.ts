@@ -1,4 +1,4 @@
-import { secondsToUs } from './timestamps.js';
+import { secondsToUs } from '../shared/timestamps.js';
 
 export type StraceClock = 'epoch' | 'time-of-day' | 'relative' | 'none';
 

@@ -1,7 +1,7 @@
 import type { SyscallEvent } from '@netmortem/domain';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
-import { ItemBudget } from './item-budget.js';
-import { skipBinaryLine } from './line-hygiene.js';
+import { ItemBudget } from '../shared/item-budget.js';
+import { skipBinaryLine } from '../shared/line-hygiene.js';
 import { parseStraceBody, type StraceTail } from './strace-call.js';
 import { parseStraceLinePrefix, type StraceClock } from './strace-line.js';
 import { addressOf, fdOf, socketErrorOf } from './strace-sockaddr.js';

@@ -1,6 +1,6 @@
 import type { BundleManifest } from '@netmortem/domain';
 import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
-import { skipBinaryLine } from '../logs/line-hygiene.js';
+import { skipBinaryLine } from '../shared/line-hygiene.js';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
 import { mapManifest } from './manifest-mapping.js';
 

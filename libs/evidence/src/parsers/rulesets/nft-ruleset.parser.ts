@@ -1,6 +1,6 @@
 import type { Rule, Ruleset } from '@netmortem/domain';
-import { ItemBudget } from '../logs/item-budget.js';
-import { skipBinaryLine } from '../logs/line-hygiene.js';
+import { ItemBudget } from '../shared/item-budget.js';
+import { skipBinaryLine } from '../shared/line-hygiene.js';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
 import { readNftJson } from './nft-json.reader.js';
 import { chainPriority } from './nft-priority.js';

@@ -181,7 +181,7 @@ describe.each(SUBJECTS)('$name parser under hostile input', ({ parser, corpus })
       const all = ruleCount(parseText(parser, text).value);
       const capped = parseText(parser, text, 'c.txt', { maxItems: 1 });
       expect(ruleCount(capped.value)).toBe(Math.min(1, all));
-      if (all > 1) expect(capped.issues.some((i) => i.code === 'ITEM_LIMIT')).toBe(true);
+      if (all > 1) expect(capped.issues.some((i) => i.code === 'TOO_MANY_ITEMS')).toBe(true);
     }
   });
 });

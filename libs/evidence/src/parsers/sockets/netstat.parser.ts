@@ -1,7 +1,7 @@
 import type { SocketProcess, SocketSnapshot, SocketState, SocketTimer } from '@netmortem/domain';
 import type { IssueCollector } from '../../text/issue-collector.js';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
-import { BoundedList } from './bounded-list.js';
+import { BoundedList } from '../shared/bounded-list.js';
 import { parseSocketAddress } from './socket-address.js';
 import { netstatState } from './socket-states.js';
 import { parseNetstatTimer } from './socket-timer.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, formatIpv6, parseIpv6 } from './ip-address.js';
+import { canonicalIp, formatIpv6, parseIpv6 } from '../shared/ip-address.js';
 import { parseSocketAddress } from './socket-address.js';
 import { parseNetstatTimer, parseSsDuration, parseSsTimer } from './socket-timer.js';
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-import { canonicalIp } from './ip-address.js';
+import { canonicalIp } from '../shared/ip-address.js';
 
 /**
  * One address column of ss or netstat: `10.0.0.1:80`, `[fd00::1]:443`, `[::ffff:10.0.0.1]:80`,

@@ -1,6 +1,6 @@
 import type { SocketSnapshot } from '@netmortem/domain';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
-import { BoundedList } from './bounded-list.js';
+import { BoundedList } from '../shared/bounded-list.js';
 import { isTcpOnlyState } from './socket-states.js';
 import { readSsExtras, type SsExtras } from './ss-extras.js';
 import { readSsRow, type SsRow } from './ss-row.js';

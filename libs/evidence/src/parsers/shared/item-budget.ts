@@ -14,6 +14,11 @@ export class ItemBudget {
     private readonly noun: string,
   ) {}
 
+  /** No more items will be kept. */
+  get full(): boolean {
+    return this.kept >= this.max;
+  }
+
   /** Whether the item at this line may be kept. */
   take(line: number): boolean {
     if (this.kept < this.max) {
@@ -29,7 +34,7 @@ export class ItemBudget {
     if (this.firstDroppedLine === undefined) return;
     issues.atLine(
       this.firstDroppedLine,
-      'ITEM_LIMIT',
+      'TOO_MANY_ITEMS',
       `${this.dropped} ${this.noun} beyond the limit of ${this.max} were counted, not kept`,
     );
   }

@@ -17,7 +17,9 @@ const MAX_IPV6_TEXT = 45;
 /** The canonical form of an IPv4 or IPv6 address, or undefined when it is not one. */
 export function canonicalIp(text: string, options: CanonicalIpOptions = {}): string | undefined {
   if (text.includes(':')) {
-    const words = parseIpv6(text);
+    // A zone (`fe80::1%eth0`) names the link, not the address.
+    const zone = text.indexOf('%');
+    const words = parseIpv6(zone === -1 ? text : text.slice(0, zone));
     if (!words) return undefined;
     if (options.unmapV4 && isV4Mapped(words)) return v4FromWords(words[6]!, words[7]!);
     return formatIpv6(words);
