@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalIp } from '../shared/ip-address.js';
-import { parseText, parseTextArtifact, type TextArtifactParser } from '../text-artifact-parser.js';
+import {
+  describeHostileInput,
+  expectLinesInRange,
+  itemLines,
+  lineMutation,
+  mutateLine,
+  type HostileInputSubject,
+} from '../shared/testing/hostile-input.kit.js';
+import { parseText } from '../text-artifact-parser.js';
 import { conntrackEventsParser } from './conntrack-events.parser.js';
 import { conntrackStatsParser } from './conntrack-stats.parser.js';
 import { conntrackTableParser } from './conntrack-table.parser.js';
@@ -15,22 +23,42 @@ const fixture = (path: string) =>
 const local = (path: string) =>
   readFileSync(new URL(`./__fixtures__/${path}`, import.meta.url), 'utf8');
 
-interface Located {
-  readonly locator: { readonly line?: number };
-}
-type Outcome = {
-  value: unknown;
-  issues: readonly { code: string; locator: { line?: number } }[];
-};
+const VOCABULARY = [
+  '[',
+  ']',
+  '=',
+  ':',
+  '.',
+  'src=',
+  'dst=',
+  'sport=',
+  'dport=',
+  'tcp',
+  '6',
+  '[NEW]',
+  '[DESTROY]',
+  '[UNREPLIED]',
+  '[ASSURED]',
+  'ESTABLISHED',
+  'mark=',
+  'zone=',
+  'cpu=',
+  'conntrack v1.4.7 (conntrack-tools): ',
+];
+const PATHOLOGICAL = [
+  'mark=1',
+  '[',
+  '[x]',
+  'a',
+  '=',
+  'conntrack v1.4.7 (conntrack-tools): ',
+  'cpu=0',
+  '0',
+];
+const EVENT_HEAD =
+  '[1795304774.717708]\t [NEW] tcp 6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 ';
 
-const items = (value: unknown): readonly Located[] =>
-  Array.isArray(value) ? (value as Located[]) : [];
-
-const SUBJECTS: readonly {
-  name: string;
-  parser: TextArtifactParser<unknown>;
-  fixtures: readonly string[];
-}[] = [
+const SUBJECTS: readonly HostileInputSubject[] = [
   {
     name: 'conntrack-events',
     parser: conntrackEventsParser,
@@ -56,157 +84,32 @@ const SUBJECTS: readonly {
       fixture('conntrack-stats/proc-net-stat-nf_conntrack.txt'),
     ],
   },
-];
+].map((subject) => ({
+  ...subject,
+  linesIn: itemLines,
+  vocabulary: VOCABULARY,
+  pathologicalWords: PATHOLOGICAL,
+  pathologicalPrefix: EVENT_HEAD,
+}));
 
-function expectWellFormed(outcome: Outcome, lines: number): void {
-  for (const item of items(outcome.value)) {
-    expect(item.locator.line).toBeGreaterThanOrEqual(1);
-    expect(item.locator.line).toBeLessThanOrEqual(lines);
-  }
-  for (const issue of outcome.issues) {
-    if (issue.code === 'MORE_ISSUES') continue;
-    expect(issue.locator.line).toBeGreaterThanOrEqual(1);
-    expect(issue.locator.line).toBeLessThanOrEqual(lines);
-  }
-}
+describeHostileInput(SUBJECTS);
 
-const lineCount = (text: string) => text.split('\n').length;
-
-const noisyLine = fc.string({
-  unit: fc.constantFrom(
-    'a',
-    '0',
-    '9',
-    ' ',
-    '\t',
-    '=',
-    '.',
-    ':',
-    '[',
-    ']',
-    'src=',
-    'dst=',
-    'sport=',
-    'id=',
-    'code=',
-    '[NEW]',
-    '[DESTROY]',
-    'tcp',
-    '6',
-    'ESTABLISHED',
-    'ipv4',
-    '[ASSURED]',
-    'conntrack v1.4.7 (conntrack-tools): ',
-    '\u0000',
-    '\uFFFD',
-    'é',
-    '10.0.0.1',
-    'fd00::1',
-  ),
-  maxLength: 160,
-});
-
-function mutate(text: string, line: number, at: number, kind: number, garbage: string): string {
-  const lines = text.split('\n');
-  const index = line % lines.length;
-  const original = lines[index]!;
-  const cut = original.length === 0 ? 0 : at % original.length;
-  lines[index] = [
-    original.slice(0, cut),
-    original.slice(0, cut) + garbage + original.slice(cut),
-    original.slice(0, cut) + original.slice(cut + 1),
-    `${original} ${original}`,
-  ][kind % 4]!;
-  return lines.join('\n');
-}
-
-async function* chunks(...parts: (string | Uint8Array)[]): AsyncIterable<Uint8Array> {
-  for (const part of parts)
-    yield await Promise.resolve(typeof part === 'string' ? new TextEncoder().encode(part) : part);
-}
-
-describe.each(SUBJECTS)('$name parser on bad input', ({ parser, fixtures }) => {
-  it('never throws on random lines and points every issue at a line', () => {
-    fc.assert(
-      fc.property(fc.array(noisyLine, { maxLength: 30 }), (lines) => {
-        const text = lines.join('\n');
-        expectWellFormed(parseText(parser, text), lineCount(text));
-      }),
-    );
-  });
-
+describe.each(SUBJECTS)('$name parser on one damaged line', (subject) => {
   it('keeps every other item when one line of a real capture is mutated', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...fixtures),
-        fc.nat(),
-        fc.nat(),
-        fc.nat(),
-        fc.string({
-          unit: fc.constantFrom('\u0000', '\uFFFD', ' ', '=', '[', ']', ':', 'x'),
-          minLength: 1,
-          maxLength: 5,
-        }),
-        (text, line, at, kind, garbage) => {
-          const before = parseText(parser, text);
-          const mutated = mutate(text, line, at, kind, garbage);
-          const after = parseText(parser, mutated);
-          expectWellFormed(after, lineCount(mutated));
-          const touched = (line % text.split('\n').length) + 1;
-          const kept = new Set(items(after.value).map((item) => item.locator.line));
-          for (const item of items(before.value)) {
-            // A mutation may split off or merge with the stderr summary of the next line.
-            if (Math.abs((item.locator.line ?? 0) - touched) > 1)
-              expect(kept.has(item.locator.line)).toBe(true);
-          }
-        },
-      ),
-    );
-  });
-
-  it('reads binary garbage as text with issues, not exceptions', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), async (bytes) => {
-        const outcome = await parseTextArtifact(parser, chunks(bytes), 'garbage.bin');
-        expectWellFormed(outcome, outcome.unitsRead);
+      fc.property(fc.constantFrom(...subject.fixtures), lineMutation, (text, change) => {
+        const before = parseText(subject.parser, text);
+        const mutated = mutateLine(text, change);
+        const after = parseText(subject.parser, mutated);
+        expectLinesInRange(subject, after, mutated.split('\n').length);
+        const touched = (change.line % text.split('\n').length) + 1;
+        const kept = new Set(itemLines(after.value));
+        for (const line of itemLines(before.value)) {
+          // A mutation may split off or merge with the stderr summary of the next line.
+          if (Math.abs(line - touched) > 1) expect(kept.has(line)).toBe(true);
+        }
       }),
-      { numRuns: 50 },
     );
-  });
-
-  it('skips a multi-megabyte line with LINE_TOO_LONG at its line and reads the rest', async () => {
-    const text = fixtures[0]!;
-    const newline = text.indexOf('\n');
-    const huge = `[1795304774.717708]\t [NEW] tcp 6 120 SYN_SENT ${'mark=1 '.repeat(500_000)}`;
-    const outcome = await parseTextArtifact(
-      parser,
-      chunks(text.slice(0, newline + 1), huge, '\n', text.slice(newline + 1)),
-      'big.txt',
-      { maxLineBytes: 64 * 1024 },
-    );
-    expect(outcome.issues[0]).toMatchObject({ code: 'LINE_TOO_LONG', locator: { line: 2 } });
-    expect(items(outcome.value)).toHaveLength(items(parseText(parser, text).value).length);
-  });
-
-  it('reads multi-megabyte lines of repeated words in linear time', () => {
-    const head =
-      '[1795304774.717708]\t [NEW] tcp 6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 ';
-    for (const word of [
-      'mark=1',
-      '[',
-      '[x]',
-      'a',
-      '=',
-      'conntrack v1.4.7 (conntrack-tools): ',
-      'cpu=0',
-      '0',
-    ]) {
-      const line = head + `${word} `.repeat(300_000);
-      const started = performance.now();
-      const outcome = parseText(parser, `${line}\n${line.replaceAll(' ', '')}\n`);
-      expect(performance.now() - started).toBeLessThan(4000);
-      expectWellFormed(outcome, 3);
-    }
   });
 });
 
