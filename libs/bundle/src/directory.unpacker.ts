@@ -1,3 +1,4 @@
+import { READ_CHUNK_BYTES } from './unpack-limits.js';
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
 import nodePath from 'node:path';
@@ -68,7 +69,7 @@ async function deliverFile(
   const source = chainSource(
     session,
     async () => [
-      (await open(absolute, OPEN_NO_FOLLOW)).createReadStream(),
+      (await open(absolute, OPEN_NO_FOLLOW)).createReadStream({ highWaterMark: READ_CHUNK_BYTES }),
       new ByteTap((count) => session.budget.noteSourceBytes(count)),
     ],
     (error) => unreadable(session, path, error),

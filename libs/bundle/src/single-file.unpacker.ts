@@ -1,3 +1,4 @@
+import { READ_CHUNK_BYTES } from './unpack-limits.js';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { ByteTap } from './byte-tap.js';
@@ -24,7 +25,7 @@ export async function unpackSingleFile(
   const source = chainSource(
     session,
     () => [
-      createReadStream(session.source.path),
+      createReadStream(session.source.path, { highWaterMark: READ_CHUNK_BYTES }),
       new ByteTap((count) => session.budget.noteSourceBytes(count)),
       ...(gzipped ? inflationLayer(session.budget, createGunzip()) : []),
     ],

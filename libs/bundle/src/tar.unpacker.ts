@@ -1,3 +1,4 @@
+import { READ_CHUNK_BYTES } from './unpack-limits.js';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -64,7 +65,7 @@ async function feedTar(
   progress: TarProgress,
 ): Promise<void> {
   const chain: Readable[] = [
-    createReadStream(session.source.path),
+    createReadStream(session.source.path, { highWaterMark: READ_CHUNK_BYTES }),
     new ByteTap((count) => session.budget.noteSourceBytes(count)),
     ...(gzipped ? inflationLayer(session.budget, createGunzip()) : []),
   ];

@@ -40,3 +40,9 @@ export function resolveUnpackLimits(overrides: Partial<UnpackLimits> = {}): Unpa
   }
   return limits;
 }
+
+/**
+ * Bytes read from disk at a time. Captures run to gigabytes; a megabyte per read keeps the
+ * number of stream events (and the time spent between them) low at bounded memory.
+ */
+export const READ_CHUNK_BYTES = 1024 * 1024;

@@ -11,6 +11,16 @@ export * from './parsers/text-artifact-parser.js';
 export type { ArtifactHandler, ArtifactInput, HandlerResult } from './assembly/artifact-handler.js';
 export { EvidenceCollector, type EvidenceCollectorOptions } from './assembly/evidence-collector.js';
 export { textArtifactHandler } from './assembly/text-artifact.handler.js';
-export { createEvidenceCollector, defaultArtifactHandlers, defaultFinishers } from './assembly/default-handlers.js';
+export {
+  createEvidenceCollector,
+  defaultArtifactHandlers,
+  type EvidenceCollectorSettings,
+} from './assembly/default-handlers.js';
+export {
+  CaptureArtifactHandler,
+  type CaptureHandlerOptions,
+} from './assembly/capture-artifact.handler.js';
 export { peekHead } from './assembly/peek-head.js';
 export * from './layouts/index.js';
+export * from './capture/index.js';
+export * from './flows/index.js';

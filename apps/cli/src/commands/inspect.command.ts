@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatEndpoint, type EvidenceSet } from '@netmortem/domain';
 import { inspectBundle } from '../inspect/inspect-bundle.js';
+import { JsonObjectWriter } from '../output/json-stream.js';
 
 interface InspectOptions {
   format: string;
@@ -19,12 +20,24 @@ export function registerInspectCommand(program: Command): void {
       if (options.format !== 'text' && options.format !== 'json') {
         throw new Error(`--format must be text or json, not "${options.format}"`);
       }
-      const evidence = await inspectBundle(target, { progress: options.progress });
-      process.stdout.write(
-        options.format === 'json'
-          ? `${JSON.stringify(inspectJson(evidence))}\n`
-          : inspectText(evidence),
-      );
+      if (options.format === 'text') {
+        process.stdout.write(
+          inspectText(await inspectBundle(target, { progress: options.progress })),
+        );
+        return;
+      }
+      // Flows go out as the capture is read; the rest follows once everything is in.
+      const writer = new JsonObjectWriter(process.stdout);
+      writer.beginArray('flows');
+      const evidence = await inspectBundle(target, {
+        progress: options.progress,
+        onFlow: (flow) => writer.item(flow),
+      });
+      for (const flow of evidence.flows) writer.item(flow);
+      for (const [key, value] of Object.entries(inspectJson(evidence))) {
+        if (key !== 'flows') await writer.field(key, value);
+      }
+      await writer.end();
     });
 }
 

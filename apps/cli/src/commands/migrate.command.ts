@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { migrateDatabase, redactDatabaseUrl } from '@netmortem/db';
 
 export function registerMigrateCommand(program: Command): void {
   program
@@ -10,6 +9,7 @@ export function registerMigrateCommand(program: Command): void {
     .action(async () => {
       const databaseUrl = process.env.DATABASE_URL;
       if (!databaseUrl) throw new Error('DATABASE_URL is required');
+      const { migrateDatabase, redactDatabaseUrl } = await import('@netmortem/db');
       const applied = await migrateDatabase(databaseUrl);
       process.stderr.write(
         `netmortem: ${redactDatabaseUrl(databaseUrl)}: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}\n`,

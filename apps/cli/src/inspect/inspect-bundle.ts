@@ -1,42 +1,76 @@
-import { stat } from 'node:fs/promises';
-import { unpackBundle } from '@netmortem/bundle';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { detectBundleFormat, unpackBundle } from '@netmortem/bundle';
+import type { EvidenceSet, Flow } from '@netmortem/domain';
 import { createEvidenceCollector } from '@netmortem/evidence';
-import type { EvidenceSet } from '@netmortem/domain';
 import { ProgressBar } from '../output/progress-bar.js';
+import { localFileChunks } from './local-file-chunks.js';
+
+export interface InspectOptions {
+  readonly progress: boolean;
+  /**
+   * For a single capture file: receive flows as they complete rather than in the evidence,
+   * so memory stays flat however long the capture (bundles keep flows to correlate them).
+   */
+  readonly onFlow?: (flow: Flow) => void;
+}
 
 /**
  * Unpacks a bundle (archive, single file or directory) and reads every artifact into the
  * evidence, streaming: each entry is detected and parsed as the unpacker delivers it.
  */
-export async function inspectBundle(
-  target: string,
-  options: { progress: boolean },
-): Promise<EvidenceSet> {
+export async function inspectBundle(target: string, options: InspectOptions): Promise<EvidenceSet> {
   const info = await stat(target).catch(() => {
     throw new Error(`${target}: no such file or directory`);
   });
-  const collector = createEvidenceCollector();
+  const single = !info.isDirectory() && !(await looksLikeArchive(target));
+  // A plain file is one artifact: there is no second capture to correlate with.
+  const collector = createEvidenceCollector(
+    single
+      ? { correlateCaptures: false, ...(options.onFlow ? { onFlow: options.onFlow } : {}) }
+      : {},
+  );
   const bar = new ProgressBar(
     info.isDirectory() ? 0 : info.size,
     'reading',
     process.stderr,
     options.progress && info.size > 64 * 1024 ** 2,
   );
-  await unpackBundle(
-    { path: target, originalName: target.split('/').pop() ?? target },
-    async (entry) => {
-      let seen = 0;
-      await collector.add({
-        path: entry.path,
-        sizeBytes: entry.declaredSize ?? 0,
-        stream: entry.stream,
-        onBytes: (bytesRead) => {
-          bar.advance(bytesRead - seen);
-          seen = bytesRead;
-        },
-      });
-    },
-  );
+  const add = async (
+    path: string,
+    stream: AsyncIterable<Uint8Array>,
+    sizeBytes: number,
+  ): Promise<void> => {
+    let seen = 0;
+    await collector.add({
+      path,
+      sizeBytes,
+      stream,
+      onBytes: (bytesRead) => {
+        bar.advance(bytesRead - seen);
+        seen = bytesRead;
+      },
+    });
+  };
+  if (single) {
+    // A plain local file needs no unpacking, only reading, as fast as the disk allows.
+    await add(basename(target), localFileChunks(target), info.size);
+  } else {
+    await unpackBundle({ path: target, originalName: basename(target) }, (entry) =>
+      add(entry.path, entry.stream, entry.declaredSize ?? 0),
+    );
+  }
   bar.finish();
   return collector.finish();
+}
+
+async function looksLikeArchive(target: string): Promise<boolean> {
+  const handle = await open(target, 'r');
+  try {
+    const head = Buffer.alloc(512);
+    const { bytesRead } = await handle.read(head, 0, 512, 0);
+    return detectBundleFormat(head.subarray(0, bytesRead), target) !== 'plain';
+  } finally {
+    await handle.close();
+  }
 }

@@ -4,6 +4,8 @@ export interface ServiceProcessOptions {
   readonly name: string;
   readonly entry: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Node options for the child, e.g. the small young generation workers run with. */
+  readonly nodeFlags?: readonly string[];
 }
 
 /**
@@ -25,7 +27,7 @@ export class ServiceProcess {
   }
 
   start(onUnexpectedExit: (code: number | null, signal: NodeJS.Signals | null) => void): void {
-    const child = spawn(process.execPath, [this.options.entry], {
+    const child = spawn(process.execPath, [...(this.options.nodeFlags ?? []), this.options.entry], {
       env: this.options.env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -26,7 +26,7 @@ export interface ArtifactReport {
 /** A capture's envelope: format, time span, packet count. */
 export interface CaptureInfo {
   readonly artifact: string;
-  readonly format: 'pcap' | 'pcapng';
+  readonly format: 'pcap' | 'pcapng' | 'unknown';
   readonly linkTypes: readonly number[];
   readonly packets: number;
   readonly firstUs?: number;

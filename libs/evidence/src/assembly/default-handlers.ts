@@ -1,4 +1,4 @@
-import type { EvidenceSet } from '@netmortem/domain';
+import type { EvidenceSet, Flow } from '@netmortem/domain';
 import {
   conntrackEventsParser,
   conntrackStatsParser,
@@ -16,6 +16,7 @@ import { manifestParser } from '../parsers/manifest/index.js';
 import { iptablesSaveParser, nftRulesetParser } from '../parsers/rulesets/index.js';
 import { netstatParser, ssParser } from '../parsers/sockets/index.js';
 import type { ArtifactHandler } from './artifact-handler.js';
+import { CaptureArtifactHandler } from './capture-artifact.handler.js';
 import { EvidenceCollector } from './evidence-collector.js';
 import { textArtifactHandler } from './text-artifact.handler.js';
 
@@ -23,8 +24,11 @@ import { textArtifactHandler } from './text-artifact.handler.js';
 const WHOLE_DOCUMENT_LINE_BYTES = 16 * 1024 * 1024;
 
 /** Every artifact kind netmortem reads, and where its result goes in the evidence. */
-export function defaultArtifactHandlers(): ArtifactHandler[] {
+export function defaultArtifactHandlers(
+  captures = new CaptureArtifactHandler(),
+): ArtifactHandler[] {
   return [
+    captures,
     textArtifactHandler(ssParser, (sockets, evidence) => appendAll(evidence.sockets, sockets)),
     textArtifactHandler(netstatParser, (sockets, evidence) => appendAll(evidence.sockets, sockets)),
     textArtifactHandler(conntrackTableParser, (entries, evidence) =>
@@ -68,15 +72,24 @@ export function defaultArtifactHandlers(): ArtifactHandler[] {
   ];
 }
 
-/** Post-processing once all artifacts are in. */
-export function defaultFinishers(): ((evidence: EvidenceSet) => void)[] {
-  return [];
+export interface EvidenceCollectorSettings {
+  /** False when the input cannot hold two captures to correlate (a single capture file). */
+  readonly correlateCaptures?: boolean;
+  /** Receive flows as they complete instead of in the evidence (implies no correlation). */
+  readonly onFlow?: (flow: Flow) => void;
 }
 
-export function createEvidenceCollector(): EvidenceCollector {
+/** A collector with every handler, correlating flows across captures at the end. */
+export function createEvidenceCollector(
+  settings: EvidenceCollectorSettings = {},
+): EvidenceCollector {
+  const captures = new CaptureArtifactHandler({
+    ...(settings.correlateCaptures === false ? { tracePackets: 0 } : {}),
+    ...(settings.onFlow ? { onFlow: settings.onFlow } : {}),
+  });
   return new EvidenceCollector({
-    handlers: defaultArtifactHandlers(),
-    finishers: defaultFinishers(),
+    handlers: defaultArtifactHandlers(captures),
+    finishers: [(evidence: EvidenceSet) => captures.correlate(evidence)],
   });
 }
 

@@ -62,7 +62,10 @@ describe('recogniseLayouts on the Retina capture fixture', () => {
 
   it('says when it overrode detection, and why', () => {
     // The path settles /proc/net/snmp as counters, whether or not content detection agreed.
-    expect(hint('proc-net/snmp')).toMatchObject({ kind: 'net-counters', reason: 'copy of /proc/net/snmp' });
+    expect(hint('proc-net/snmp')).toMatchObject({
+      kind: 'net-counters',
+      reason: 'copy of /proc/net/snmp',
+    });
     expect(hint('proc-net/nf_conntrack')).toMatchObject({ overridden: false });
     // The whole iptables-rules.txt looks like iptables-save, but must be split first.
     const detected = entries.find((e) => e.path.endsWith('iptables-rules.txt'))!.kind;

@@ -47,7 +47,9 @@ export class ParseStage implements StageHandler {
       });
     }
     const evidence = collector.finish();
-    const stored = await this.store.put(Readable.from([JSON.stringify(evidence)]).pipe(createGzip()));
+    const stored = await this.store.put(
+      Readable.from([JSON.stringify(evidence)]).pipe(createGzip()),
+    );
     await this.analyses.setEvidenceKey(analysis.id, stored.key);
     log.info({ evidenceKey: stored.key, ...countsOf(evidence) }, 'evidence stored');
     return { state: 'done', note: summary(evidence) };
@@ -67,8 +69,14 @@ function countsOf(evidence: EvidenceSet): Record<string, number> {
 }
 
 function summary(evidence: EvidenceSet): string {
-  const by = (status: ArtifactReport['status']): number => evidence.artifacts.filter((a) => a.status === status).length;
-  const parts = [`${by('parsed')} parsed`, `${by('partial')} partly parsed`, `${by('failed')} failed`, `${by('skipped')} not read`];
+  const by = (status: ArtifactReport['status']): number =>
+    evidence.artifacts.filter((a) => a.status === status).length;
+  const parts = [
+    `${by('parsed')} parsed`,
+    `${by('partial')} partly parsed`,
+    `${by('failed')} failed`,
+    `${by('skipped')} not read`,
+  ];
   const found = Object.entries(countsOf(evidence))
     .filter(([, count]) => count > 0)
     .map(([name, count]) => `${count} ${name}`);
