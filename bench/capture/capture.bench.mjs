@@ -61,7 +61,7 @@ const round = (value, digits = 3) => Number(value.toFixed(digits));
  * Measures one capture: tshark (tsharkRuns times), then the bare loop and the full
  * analysis alternately (runs times each, so drift hits both alike).
  */
-async function benchCapture(file, { runs, tsharkRuns, skipTshark, outDir, log, analysisFlags }) {
+async function benchCapture(file, { runs, tsharkRuns, skipTshark, log, analysisFlags }) {
   const name = file.split('/').pop();
   log(`bench: ${name}`);
   const tshark = [];
