@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_FILES, tarGz } from '@test/support/bundle-builder.js';
 import type { ApiClient } from '@test/support/api-client.js';
@@ -70,6 +71,21 @@ describe('hostile and broken bundles', () => {
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toMatch(/"file"/);
+  });
+
+  it('should let a damaged artifact fail alone while the rest of the bundle is read', async () => {
+    const capture = await readFile(new URL('../../libs/evidence/src/flows/__fixtures__/half-close.pcap', import.meta.url));
+    const bundle = await tarGz([
+      { path: 'node/cut.pcap', content: capture.subarray(0, Math.floor(capture.length * 0.7)) },
+      ...SAMPLE_FILES.slice(0, 1),
+    ]);
+    const upload = await client.upload(incidentId, bundle, 'partly-broken.tgz');
+    const analysis = await client.waitForAnalysis(String(upload.body.analysisId));
+    expect(analysis.status, stack.logs()).toBe('SUCCEEDED');
+    const byPath = Object.fromEntries(analysis.bundle.artifacts.map((a) => [a.path, a]));
+    expect(byPath['node/cut.pcap']).toMatchObject({ kind: 'pcap', status: 'PARSED' });
+    expect(byPath['node/cut.pcap']?.error).toMatch(/truncat/i);
+    expect(byPath['node-a/ss.txt']).toMatchObject({ kind: 'ss', status: 'PARSED', error: null });
   });
 
   it('should keep serving: a good bundle after the bad ones still succeeds', async () => {

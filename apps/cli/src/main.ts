@@ -6,6 +6,12 @@ import { registerMigrateCommand } from './commands/migrate.command.js';
 import { registerStartCommand } from './commands/start.command.js';
 import { registerUploadCommand } from './commands/upload.command.js';
 
+// `netmortem inspect … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command()
   .name('netmortem')
   .description('post-mortems for connections that reset, hang or leak')

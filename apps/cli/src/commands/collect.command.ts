@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runCollector } from '@netmortem/collector';
 
 interface CollectCommandOptions {
   output?: string;
@@ -35,6 +34,7 @@ export function registerCollectCommand(program: Command): void {
     .option('--no-capture', 'skip the packet capture')
     .option('--no-events', 'skip conntrack -E')
     .action(async (options: CollectCommandOptions) => {
+      const { runCollector } = await import('@netmortem/collector');
       const result = await runCollector({
         ...(options.output ? { output: options.output } : {}),
         durationSeconds: Number(options.duration),

@@ -32,6 +32,7 @@ export function registerInspectCommand(program: Command): void {
       const evidence = await inspectBundle(target, {
         progress: options.progress,
         onFlow: (flow) => writer.item(flow),
+        pace: () => writer.ready(),
       });
       for (const flow of evidence.flows) writer.item(flow);
       for (const [key, value] of Object.entries(inspectJson(evidence))) {

@@ -3,8 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { archiveDirectory } from '../upload/directory-archive.js';
-import { NetmortemClient, type AnalysisView } from '../upload/netmortem-client.js';
+import type { AnalysisView, NetmortemClient } from '../upload/netmortem-client.js';
 
 interface UploadOptions {
   server: string;
@@ -27,6 +26,8 @@ export function registerUploadCommand(program: Command): void {
     .option('--json', 'print the result as JSON', false)
     .action(async (target: string, options: UploadOptions) => {
       if (!options.token) throw new Error('an API token is required: --token or NETMORTEM_TOKEN');
+      const { NetmortemClient } = await import('../upload/netmortem-client.js');
+      const { archiveDirectory } = await import('../upload/directory-archive.js');
       const client = new NetmortemClient(options.server, options.token);
       const info = await stat(target).catch(() => {
         throw new Error(`${target}: no such file or directory`);

@@ -1,8 +1,11 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { detectBundleFormat, unpackBundle } from '@netmortem/bundle';
 import type { EvidenceSet, Flow } from '@netmortem/domain';
-import { createEvidenceCollector } from '@netmortem/evidence';
+import {
+  DETECTION_HEAD_BYTES,
+  createEvidenceCollector,
+  detectArtifactKind,
+} from '@netmortem/evidence';
 import { ProgressBar } from '../output/progress-bar.js';
 import { localFileChunks } from './local-file-chunks.js';
 
@@ -13,6 +16,8 @@ export interface InspectOptions {
    * so memory stays flat however long the capture (bundles keep flows to correlate them).
    */
   readonly onFlow?: (flow: Flow) => void;
+  /** Awaited between reads of a single file, so the flows' consumer sets the pace. */
+  readonly pace?: () => Promise<void>;
 }
 
 /**
@@ -23,7 +28,7 @@ export async function inspectBundle(target: string, options: InspectOptions): Pr
   const info = await stat(target).catch(() => {
     throw new Error(`${target}: no such file or directory`);
   });
-  const single = !info.isDirectory() && !(await looksLikeArchive(target));
+  const single = !info.isDirectory() && (await isSingleArtifact(target));
   // A plain file is one artifact: there is no second capture to correlate with.
   const collector = createEvidenceCollector(
     single
@@ -54,8 +59,10 @@ export async function inspectBundle(target: string, options: InspectOptions): Pr
   };
   if (single) {
     // A plain local file needs no unpacking, only reading, as fast as the disk allows.
-    await add(basename(target), localFileChunks(target), info.size);
+    await add(basename(target), localFileChunks(target, options.pace), info.size);
   } else {
+    // Loaded only for archives and folders: a lone capture should start as fast as it can.
+    const { unpackBundle } = await import('@netmortem/bundle');
     await unpackBundle({ path: target, originalName: basename(target) }, (entry) =>
       add(entry.path, entry.stream, entry.declaredSize ?? 0),
     );
@@ -64,12 +71,13 @@ export async function inspectBundle(target: string, options: InspectOptions): Pr
   return collector.finish();
 }
 
-async function looksLikeArchive(target: string): Promise<boolean> {
+/** A file that is itself an artifact (a capture, a log…), not an archive of them. */
+async function isSingleArtifact(target: string): Promise<boolean> {
   const handle = await open(target, 'r');
   try {
-    const head = Buffer.alloc(512);
-    const { bytesRead } = await handle.read(head, 0, 512, 0);
-    return detectBundleFormat(head.subarray(0, bytesRead), target) !== 'plain';
+    const head = Buffer.alloc(DETECTION_HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return detectArtifactKind(head.subarray(0, bytesRead), target).kind !== 'unknown';
   } finally {
     await handle.close();
   }

@@ -14,12 +14,17 @@ const ROTATION = 3;
  * asks for the next chunk (kind detection holds the first chunks only until it replays them),
  * and reusing them spares the garbage collector a megabyte per read.
  */
-export async function* localFileChunks(path: string): AsyncGenerator<Uint8Array> {
+export async function* localFileChunks(
+  path: string,
+  /** Awaited before each read: lets a slow consumer of the output hold the reading back. */
+  pace?: () => Promise<void>,
+): AsyncGenerator<Uint8Array> {
   const fd = openSync(path, 'r');
   try {
     let sinceYield = 0;
     const buffers = Array.from({ length: ROTATION }, () => Buffer.allocUnsafe(CHUNK_BYTES));
     for (let index = 0; ; index += 1) {
+      if (pace) await pace();
       const chunk = buffers[index % ROTATION]!;
       const bytesRead = readSync(fd, chunk, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) return;

@@ -33,6 +33,13 @@ export class JsonObjectWriter {
     if (this.pendingLength >= FLUSH_AT) this.out.write(this.take());
   }
 
+  /** Resolves once the output has taken what was written (backpressure for producers). */
+  async ready(): Promise<void> {
+    if ((this.out as NodeJS.WritableStream & { writableNeedDrain?: boolean }).writableNeedDrain) {
+      await once(this.out, 'drain');
+    }
+  }
+
   async field(key: string, value: unknown): Promise<void> {
     if (value === undefined) return;
     if (Array.isArray(value)) {

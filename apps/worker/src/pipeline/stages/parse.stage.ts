@@ -32,7 +32,9 @@ export class ParseStage implements StageHandler {
 
   async run({ analysis, log }: StageContext): Promise<StageOutcome> {
     const rows = await this.artifacts.listByBundle(analysis.bundleId);
-    const collector = createEvidenceCollector();
+    // Correlating captures needs each flow's first packets kept until all are read.
+    const captures = rows.filter((row) => row.kind === 'pcap' || row.kind === 'pcapng').length;
+    const collector = createEvidenceCollector({ correlateCaptures: captures > 1 });
     for (const row of rows) {
       const report = await collector.add({
         path: row.path,

@@ -1,5 +1,17 @@
 import type { BundleManifest } from '@netmortem/domain';
-import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+
+/**
+ * The YAML library is loaded the first time a manifest is read: it is a third of the start-up
+ * time of `netmortem inspect` on a lone capture, which never needs it.
+ */
+function yaml(): YamlModule {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule;
+  return yamlModule;
+}
 import { skipBinaryLine } from '../shared/line-hygiene.js';
 import type { TextArtifactParser } from '../text-artifact-parser.js';
 import { mapManifest } from './manifest-mapping.js';
@@ -40,6 +52,7 @@ export const manifestParser: TextArtifactParser<BundleManifest> = {
       finish() {
         const empty: BundleManifest = { locator: { artifact }, commands: [] };
         if (overflow) return empty;
+        const { LineCounter, isMap, isSeq, parseDocument } = yaml();
         const lineCounter = new LineCounter();
         const source = lines.join('\n');
         const document = parseDocument(source, {
