@@ -74,7 +74,9 @@ describe('hostile and broken bundles', () => {
   });
 
   it('should let a damaged artifact fail alone while the rest of the bundle is read', async () => {
-    const capture = await readFile(new URL('../../libs/evidence/src/flows/__fixtures__/half-close.pcap', import.meta.url));
+    const capture = await readFile(
+      new URL('../../libs/evidence/src/flows/__fixtures__/half-close.pcap', import.meta.url),
+    );
     const bundle = await tarGz([
       { path: 'node/cut.pcap', content: capture.subarray(0, Math.floor(capture.length * 0.7)) },
       ...SAMPLE_FILES.slice(0, 1),
@@ -84,7 +86,8 @@ describe('hostile and broken bundles', () => {
     expect(analysis.status, stack.logs()).toBe('SUCCEEDED');
     const byPath = Object.fromEntries(analysis.bundle.artifacts.map((a) => [a.path, a]));
     expect(byPath['node/cut.pcap']).toMatchObject({ kind: 'pcap', status: 'PARSED' });
-    expect(byPath['node/cut.pcap']?.error).toMatch(/truncat/i);
+    expect(byPath['node/cut.pcap']?.error).toMatch(/ends inside packet \d+|truncat/i);
+    expect(byPath['node/cut.pcap']?.errorLocator).toMatch(/^node\/cut\.pcap#packet \d+$/);
     expect(byPath['node-a/ss.txt']).toMatchObject({ kind: 'ss', status: 'PARSED', error: null });
   });
 

@@ -12,14 +12,22 @@ const FLOWS = path.join(REPO_ROOT, 'libs/evidence/src/flows/__fixtures__');
 
 interface InspectJson {
   artifacts: { path: string; kind: string; status: string; error?: string }[];
-  flows: { client: { ip: string; port: number }; server: { ip: string; port: number }; close: { kind: string }; anomalyCounts: Record<string, number> }[];
+  flows: {
+    client: { ip: string; port: number };
+    server: { ip: string; port: number };
+    close: { kind: string };
+    anomalyCounts: Record<string, number>;
+  }[];
   captures: { artifact: string; packets: number }[];
   correlations: { translation: unknown }[];
   counts: Record<string, number>;
 }
 
 async function inspect(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [BIN, 'inspect', ...args], { maxBuffer: 64 * 1024 ** 2, env: { PATH: process.env.PATH } });
+  return run(process.execPath, [BIN, 'inspect', ...args], {
+    maxBuffer: 64 * 1024 ** 2,
+    env: { PATH: process.env.PATH },
+  });
 }
 
 // `netmortem inspect` offline, as an engineer runs it: the JSON contract, the text view, and
@@ -35,7 +43,11 @@ describe('netmortem inspect', () => {
   });
 
   it('should list every artifact of a bundle with its kind and status, plus flows', async () => {
-    const { stdout } = await inspect(path.join(REPO_ROOT, 'examples/sidecar-node-snapshot'), '--format', 'json');
+    const { stdout } = await inspect(
+      path.join(REPO_ROOT, 'examples/sidecar-node-snapshot'),
+      '--format',
+      'json',
+    );
     const result = JSON.parse(stdout) as InspectJson;
     expect(result.artifacts.map((a) => [a.path, a.kind, a.status])).toEqual([
       ['capture-any.pcap', 'pcap', 'parsed'],
@@ -58,15 +70,23 @@ describe('netmortem inspect', () => {
     const result = JSON.parse(stdout) as InspectJson;
     expect(result.flows.length).toBeGreaterThan(0);
     expect(result.flows.some((flow) => flow.close.kind.startsWith('rst-by-'))).toBe(true);
-    const refused = JSON.parse((await inspect(path.join(FLOWS, 'refused.pcap'), '--format', 'json')).stdout) as InspectJson;
+    const refused = JSON.parse(
+      (await inspect(path.join(FLOWS, 'refused.pcap'), '--format', 'json')).stdout,
+    ) as InspectJson;
     expect(refused.flows.some((flow) => flow.close.kind === 'refused')).toBe(true);
   });
 
   it('should show where a NAT translated a connection when both sides were captured', async () => {
     const bundle = path.join(scratch, 'nat');
     await run('mkdir', ['-p', bundle]);
-    await writeFile(path.join(bundle, 'pod.pcap'), await readFile(path.join(FLOWS, 'nat-client-side.pcap')));
-    await writeFile(path.join(bundle, 'node.pcap'), await readFile(path.join(FLOWS, 'nat-server-side.pcap')));
+    await writeFile(
+      path.join(bundle, 'pod.pcap'),
+      await readFile(path.join(FLOWS, 'nat-client-side.pcap')),
+    );
+    await writeFile(
+      path.join(bundle, 'node.pcap'),
+      await readFile(path.join(FLOWS, 'nat-server-side.pcap')),
+    );
     const result = JSON.parse((await inspect(bundle, '--format', 'json')).stdout) as InspectJson;
     expect(result.correlations.length).toBeGreaterThan(0);
   });
@@ -76,7 +96,11 @@ describe('netmortem inspect', () => {
     const cut = path.join(scratch, 'cut.pcap');
     await writeFile(cut, whole.subarray(0, Math.floor(whole.length * 0.7)));
     const result = JSON.parse((await inspect(cut, '--format', 'json')).stdout) as InspectJson;
-    expect(result.artifacts[0]).toMatchObject({ path: 'cut.pcap', kind: 'pcap', status: 'partial' });
+    expect(result.artifacts[0]).toMatchObject({
+      path: 'cut.pcap',
+      kind: 'pcap',
+      status: 'partial',
+    });
     expect(result.artifacts[0]?.error).toMatch(/cut\.pcap#packet \d+/);
     expect(result.captures[0]?.packets).toBeGreaterThan(0);
   });
@@ -93,6 +117,9 @@ describe('netmortem inspect', () => {
       code: 1,
       stderr: expect.stringMatching(/does-not-exist: no such file or directory/) as string,
     });
-    await expect(inspect(scratch, '--format', 'yaml')).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/--format must be text or json/) as string });
+    await expect(inspect(scratch, '--format', 'yaml')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/--format must be text or json/) as string,
+    });
   });
 });

@@ -92,7 +92,7 @@ export const ANALYSIS_QUERY = `query ($id: ID!) {
   analysis(id: $id) {
     id status stage progress error errorCode attempts catalogueVersion
     stages { name state note }
-    bundle { id originalName sha256 artifacts { path kind status error sizeBytes } }
+    bundle { id originalName sha256 artifacts { path kind status error errorLocator sizeBytes } }
     findings { id rootCauseId confidence }
   }
 }`;

@@ -24,3 +24,4 @@ export { peekHead } from './assembly/peek-head.js';
 export * from './layouts/index.js';
 export * from './capture/index.js';
 export * from './flows/index.js';
+export { collectBundleEvidence, type BundleArtifact } from './assembly/bundle-evidence.js';

@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 const CHUNK_BYTES = 1024 * 1024;
 const YIELD_EVERY_BYTES = 64 * 1024 * 1024;
-// Detection may hold the first 64 KiB (one chunk) while the next is read: three is ample.
+// Detection may hold the first chunk while the next is read: three is ample.
 const ROTATION = 3;
 
 /**

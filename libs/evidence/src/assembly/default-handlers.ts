@@ -1,20 +1,4 @@
 import type { EvidenceSet, Flow } from '@netmortem/domain';
-import {
-  conntrackEventsParser,
-  conntrackStatsParser,
-  conntrackTableParser,
-} from '../parsers/conntrack/index.js';
-import { netCountersParser, sysctlParser, unameParser } from '../parsers/host/index.js';
-import {
-  appLogParser,
-  dmesgParser,
-  envoyAccessLogParser,
-  envoyDebugLogParser,
-  straceParser,
-} from '../parsers/logs/index.js';
-import { manifestParser } from '../parsers/manifest/index.js';
-import { iptablesSaveParser, nftRulesetParser } from '../parsers/rulesets/index.js';
-import { netstatParser, ssParser } from '../parsers/sockets/index.js';
 import type { ArtifactHandler } from './artifact-handler.js';
 import { CaptureArtifactHandler } from './capture-artifact.handler.js';
 import { EvidenceCollector } from './evidence-collector.js';
@@ -27,48 +11,108 @@ const WHOLE_DOCUMENT_LINE_BYTES = 16 * 1024 * 1024;
 export function defaultArtifactHandlers(
   captures = new CaptureArtifactHandler(),
 ): ArtifactHandler[] {
+  const sockets = () => import('../parsers/sockets/index.js');
+  const conntrack = () => import('../parsers/conntrack/index.js');
+  const host = () => import('../parsers/host/index.js');
+  const rulesets = () => import('../parsers/rulesets/index.js');
+  const logs = () => import('../parsers/logs/index.js');
   return [
     captures,
-    textArtifactHandler(ssParser, (sockets, evidence) => appendAll(evidence.sockets, sockets)),
-    textArtifactHandler(netstatParser, (sockets, evidence) => appendAll(evidence.sockets, sockets)),
-    textArtifactHandler(conntrackTableParser, (entries, evidence) =>
-      appendAll(evidence.conntrackEntries, entries),
+    textArtifactHandler(
+      ['ss'],
+      async () => (await sockets()).ssParser,
+      (found, evidence) => appendAll(evidence.sockets, found),
     ),
-    textArtifactHandler(conntrackEventsParser, (events, evidence) =>
-      appendAll(evidence.conntrackEvents, events),
+    textArtifactHandler(
+      ['netstat'],
+      async () => (await sockets()).netstatParser,
+      (found, evidence) => appendAll(evidence.sockets, found),
     ),
-    textArtifactHandler(conntrackStatsParser, (stats, evidence) =>
-      evidence.conntrackStats.push(stats),
+    textArtifactHandler(
+      ['conntrack-table'],
+      async () => (await conntrack()).conntrackTableParser,
+      (entries, evidence) => appendAll(evidence.conntrackEntries, entries),
     ),
-    textArtifactHandler(sysctlParser, (set, evidence) => evidence.sysctls.push(set)),
-    textArtifactHandler(unameParser, (kernel, evidence) => kernel && evidence.kernels.push(kernel)),
-    textArtifactHandler(netCountersParser, (counters, evidence) =>
-      evidence.counters.push(counters),
+    textArtifactHandler(
+      ['conntrack-events'],
+      async () => (await conntrack()).conntrackEventsParser,
+      (events, evidence) => appendAll(evidence.conntrackEvents, events),
     ),
-    textArtifactHandler(iptablesSaveParser, (ruleset, evidence) => evidence.rulesets.push(ruleset)),
-    textArtifactHandler(nftRulesetParser, (ruleset, evidence) => evidence.rulesets.push(ruleset), {
-      maxLineBytes: WHOLE_DOCUMENT_LINE_BYTES,
-    }),
-    textArtifactHandler(dmesgParser, (events, evidence) => appendAll(evidence.logEvents, events)),
-    textArtifactHandler(envoyAccessLogParser, (events, evidence) =>
-      appendAll(evidence.logEvents, events),
+    textArtifactHandler(
+      ['conntrack-stats'],
+      async () => (await conntrack()).conntrackStatsParser,
+      (stats, evidence) => evidence.conntrackStats.push(stats),
     ),
-    textArtifactHandler(envoyDebugLogParser, (events, evidence) =>
-      appendAll(evidence.logEvents, events),
+    textArtifactHandler(
+      ['sysctl'],
+      async () => (await host()).sysctlParser,
+      (set, evidence) => evidence.sysctls.push(set),
     ),
-    textArtifactHandler(appLogParser, (events, evidence) => appendAll(evidence.logEvents, events)),
-    textArtifactHandler(straceParser, (trace, evidence) =>
-      // Only epoch times line up with other evidence; time-of-day and relative clocks do not.
-      appendAll(
-        evidence.syscalls,
-        trace.clock === 'epoch'
-          ? trace.events
-          : trace.events.map(({ timeUs: _dropped, ...event }) => event),
-      ),
+    textArtifactHandler(
+      ['uname'],
+      async () => (await host()).unameParser,
+      (kernel, evidence) => {
+        if (kernel) evidence.kernels.push(kernel);
+      },
     ),
-    textArtifactHandler(manifestParser, (manifest, evidence) => evidence.manifests.push(manifest), {
-      maxLineBytes: WHOLE_DOCUMENT_LINE_BYTES,
-    }),
+    textArtifactHandler(
+      ['net-counters'],
+      async () => (await host()).netCountersParser,
+      (counters, evidence) => evidence.counters.push(counters),
+    ),
+    textArtifactHandler(
+      ['iptables-save'],
+      async () => (await rulesets()).iptablesSaveParser,
+      (ruleset, evidence) => evidence.rulesets.push(ruleset),
+    ),
+    textArtifactHandler(
+      ['nft-ruleset'],
+      async () => (await rulesets()).nftRulesetParser,
+      (ruleset, evidence) => evidence.rulesets.push(ruleset),
+      {
+        maxLineBytes: WHOLE_DOCUMENT_LINE_BYTES,
+      },
+    ),
+    textArtifactHandler(
+      ['dmesg'],
+      async () => (await logs()).dmesgParser,
+      (events, evidence) => appendAll(evidence.logEvents, events),
+    ),
+    textArtifactHandler(
+      ['envoy-access-log'],
+      async () => (await logs()).envoyAccessLogParser,
+      (events, evidence) => appendAll(evidence.logEvents, events),
+    ),
+    textArtifactHandler(
+      ['envoy-debug-log'],
+      async () => (await logs()).envoyDebugLogParser,
+      (events, evidence) => appendAll(evidence.logEvents, events),
+    ),
+    textArtifactHandler(
+      ['app-log'],
+      async () => (await logs()).appLogParser,
+      (events, evidence) => appendAll(evidence.logEvents, events),
+    ),
+    textArtifactHandler(
+      ['strace'],
+      async () => (await logs()).straceParser,
+      (trace, evidence) =>
+        // Only epoch times line up with other evidence; time-of-day and relative clocks do not.
+        appendAll(
+          evidence.syscalls,
+          trace.clock === 'epoch'
+            ? trace.events
+            : trace.events.map(({ timeUs: _dropped, ...event }) => event),
+        ),
+    ),
+    textArtifactHandler(
+      ['manifest'],
+      async () => (await import('../parsers/manifest/index.js')).manifestParser,
+      (manifest, evidence) => evidence.manifests.push(manifest),
+      {
+        maxLineBytes: WHOLE_DOCUMENT_LINE_BYTES,
+      },
+    ),
   ];
 }
 

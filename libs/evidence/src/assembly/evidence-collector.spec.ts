@@ -40,8 +40,11 @@ function collector(): EvidenceCollector {
   return new EvidenceCollector({
     handlers: [
       textArtifactHandler(
-        unameLike,
-        (value, evidence: EvidenceSet) => value && evidence.kernels.push(value),
+        ['uname'],
+        () => Promise.resolve(unameLike),
+        (value, evidence: EvidenceSet) => {
+          if (value) evidence.kernels.push(value);
+        },
       ),
     ],
   });

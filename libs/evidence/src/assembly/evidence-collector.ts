@@ -97,6 +97,16 @@ export class EvidenceCollector {
     return report;
   }
 
+  /** Changes to the evidence made outside a handler (e.g. counters from another artifact). */
+  amend(change: (evidence: EvidenceSet) => void): void {
+    change(this.evidence);
+  }
+
+  /** An artifact read without a handler (context files, parts of a composite). */
+  record(report: ArtifactReport): void {
+    this.evidence.artifacts.push(report);
+  }
+
   finish(): EvidenceSet {
     for (const finisher of this.options.finishers ?? []) finisher(this.evidence);
     this.evidence.artifacts.sort((a, b) => a.path.localeCompare(b.path));

@@ -1,21 +1,34 @@
-import type { EvidenceSet } from '@netmortem/domain';
+import type { ArtifactKind, EvidenceSet } from '@netmortem/domain';
 import { parseTextArtifact, type TextArtifactParser } from '../parsers/text-artifact-parser.js';
 import type { ArtifactHandler, ArtifactInput, HandlerResult } from './artifact-handler.js';
 
-/** Adapts a text parser to the evidence: parse the stream, then put the value in its place. */
+export interface TextHandlerOptions {
+  /** For formats that are one long line (JSON documents). */
+  readonly maxLineBytes?: number;
+}
+
+/**
+ * Adapts a text parser to the evidence: parse the stream, then put the value in its place.
+ * The parser module is loaded the first time its kind turns up, so a run that reads one
+ * capture never pays for the dozen text parsers.
+ */
 export function textArtifactHandler<T>(
-  parser: TextArtifactParser<T>,
+  kinds: readonly ArtifactKind[],
+  load: () => Promise<TextArtifactParser<T>>,
   store: (value: T, evidence: EvidenceSet) => void,
-  options: { maxLineBytes?: number } = {},
+  options: TextHandlerOptions = {},
 ): ArtifactHandler {
+  let parser: Promise<TextArtifactParser<T>> | undefined;
   return {
-    kinds: parser.kinds,
+    kinds,
     async read(input: ArtifactInput, evidence: EvidenceSet): Promise<HandlerResult> {
-      const outcome = await parseTextArtifact(parser, input.stream, input.path, {
+      parser ??= load();
+      const ready = await parser;
+      const outcome = await parseTextArtifact(ready, input.stream, input.path, {
         ...(input.onBytes ? { onProgress: input.onBytes } : {}),
         ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
       });
-      if (!parser.isEmpty(outcome.value)) store(outcome.value, evidence);
+      if (!ready.isEmpty(outcome.value)) store(outcome.value, evidence);
       return { status: outcome.status, issues: outcome.issues, unitsRead: outcome.unitsRead };
     },
   };

@@ -3,7 +3,7 @@ import { createGzip } from 'node:zlib';
 import { Inject, Injectable } from '@nestjs/common';
 import { AnalysisRepository, ArtifactRepository, ArtifactStatus } from '@netmortem/db';
 import { isArtifactKind, type ArtifactReport, type EvidenceSet } from '@netmortem/domain';
-import { createEvidenceCollector } from '@netmortem/evidence';
+import { collectBundleEvidence } from '@netmortem/evidence';
 import type { ObjectStore } from '@netmortem/storage';
 import { OBJECT_STORE } from '../object-store.provider.js';
 import type { StageContext, StageHandler, StageOutcome } from '../stage-handler.js';
@@ -32,23 +32,24 @@ export class ParseStage implements StageHandler {
 
   async run({ analysis, log }: StageContext): Promise<StageOutcome> {
     const rows = await this.artifacts.listByBundle(analysis.bundleId);
-    // Correlating captures needs each flow's first packets kept until all are read.
-    const captures = rows.filter((row) => row.kind === 'pcap' || row.kind === 'pcapng').length;
-    const collector = createEvidenceCollector({ correlateCaptures: captures > 1 });
-    for (const row of rows) {
-      const report = await collector.add({
+    const evidence = await collectBundleEvidence(
+      rows.map((row) => ({
         path: row.path,
         sizeBytes: Number(row.sizeBytes),
-        stream: await this.store.get(row.storageKey),
         ...(isArtifactKind(row.kind) ? { kind: row.kind } : {}),
-      });
+        open: () => this.store.get(row.storageKey),
+      })),
+    );
+    const reports = new Map(evidence.artifacts.map((report) => [report.path, report]));
+    for (const row of rows) {
+      const report = reports.get(row.path);
+      if (!report) continue;
       await this.artifacts.recordParse(row.id, {
         status: STATUS_OF[report.status],
         error: report.error ?? null,
         errorLocator: report.errorLocator ?? null,
       });
     }
-    const evidence = collector.finish();
     const stored = await this.store.put(
       Readable.from([JSON.stringify(evidence)]).pipe(createGzip()),
     );

@@ -1,7 +1,8 @@
 import type { BundleManifest } from '@netmortem/domain';
 import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 
-type YamlModule = typeof import('yaml');
+type YamlModule = typeof Yaml;
 let yamlModule: YamlModule | undefined;
 
 /**
