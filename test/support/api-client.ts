@@ -116,6 +116,7 @@ export interface AnalysisSnapshot {
       kind: string;
       status: string;
       error: string | null;
+      errorLocator: string | null;
       sizeBytes: number;
     }[];
   };
