@@ -19,7 +19,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { once } from 'node:events';
-import { addNamespace, cleanup, inNs, link, sleep, startIn } from './netns.mjs';
+import { addNamespace, cleanup, inNs, link, sleep, startIn } from '../../scripts/lab/netns-lab.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const CLI = 'nmcap-bcli';

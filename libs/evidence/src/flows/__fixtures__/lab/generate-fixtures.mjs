@@ -22,7 +22,7 @@ import {
   sh,
   sleep,
   startIn,
-} from './netns-lab.mjs';
+} from '../../../../../../scripts/lab/netns-lab.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const flowsOut = fileURLToPath(new URL('../', import.meta.url));

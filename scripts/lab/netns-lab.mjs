@@ -1,5 +1,5 @@
-// Network-namespace plumbing for the capture benchmark: run commands, build and always tear
-// down namespaces named nmcap-*, start and stop processes in them. Root only.
+// Network-namespace plumbing for labs, fixture generators and benchmarks: run commands, build
+// and always tear down namespaces, start and stop processes in them, capture. Root only.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 
