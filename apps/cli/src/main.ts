@@ -3,6 +3,7 @@ import { registerAdminCommands } from './commands/admin.command.js';
 import { registerCollectCommand } from './commands/collect.command.js';
 import { registerInspectCommand } from './commands/inspect.command.js';
 import { registerMigrateCommand } from './commands/migrate.command.js';
+import { registerRedactCommand } from './commands/redact.command.js';
 import { registerStartCommand } from './commands/start.command.js';
 import { registerUploadCommand } from './commands/upload.command.js';
 
@@ -20,6 +21,7 @@ const program = new Command()
 registerStartCommand(program);
 registerUploadCommand(program);
 registerInspectCommand(program);
+registerRedactCommand(program);
 registerCollectCommand(program);
 registerAdminCommands(program);
 registerMigrateCommand(program);

@@ -25,3 +25,4 @@ export * from './layouts/index.js';
 export * from './capture/index.js';
 export * from './flows/index.js';
 export { collectBundleEvidence, type BundleArtifact } from './assembly/bundle-evidence.js';
+export * from './redaction/index.js';

@@ -1,18 +1,13 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { EvidenceSet, Flow } from '@netmortem/domain';
 import {
-  DETECTION_HEAD_BYTES,
   collectBundleEvidence,
   createEvidenceCollector,
-  detectArtifactKind,
   type BundleArtifact,
 } from '@netmortem/evidence';
+import { openBundle, type BundleFile } from '../bundle-input/local-bundle.js';
 import { ProgressBar } from '../output/progress-bar.js';
-import { localFileChunks } from './local-file-chunks.js';
+import { localFileChunks } from '../bundle-input/local-file-chunks.js';
 
 export interface InspectOptions {
   readonly progress: boolean;
@@ -31,23 +26,13 @@ export interface InspectOptions {
  * apply; an archive is first unpacked (safely, by libs/bundle) into a temporary folder.
  */
 export async function inspectBundle(target: string, options: InspectOptions): Promise<EvidenceSet> {
-  const info = await stat(target).catch(() => {
-    throw new Error(`${target}: no such file or directory`);
-  });
-  if (info.isDirectory()) return inspectFolder(target, target, options);
-  if (await isSingleArtifact(target)) return inspectFile(target, info.size, options);
-  const scratch = await mkdtemp(path.join(tmpdir(), 'netmortem-inspect-'));
+  const bundle = await openBundle(target, 'netmortem-inspect-');
   try {
-    // Loaded only for archives: a lone capture should start as fast as it can.
-    const { unpackBundle } = await import('@netmortem/bundle');
-    await unpackBundle({ path: target, originalName: path.basename(target) }, async (entry) => {
-      const destination = path.join(scratch, ...entry.path.split('/'));
-      await mkdir(path.dirname(destination), { recursive: true });
-      await pipeline(entry.stream, createWriteStream(destination, { flags: 'wx' }));
-    });
-    return await inspectFolder(scratch, target, options);
+    const [first] = bundle.files;
+    if (bundle.single && first) return await inspectFile(first.absolute, first.size, options);
+    return await inspectFiles(bundle.files, target, options);
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await bundle.close();
   }
 }
 
@@ -81,12 +66,11 @@ async function inspectFile(
   return collector.finish();
 }
 
-async function inspectFolder(
-  folder: string,
+async function inspectFiles(
+  files: readonly BundleFile[],
   label: string,
   options: InspectOptions,
 ): Promise<EvidenceSet> {
-  const files = await listFiles(folder);
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const bar = new ProgressBar(
     total,
@@ -112,33 +96,5 @@ async function* counted(
   for await (const chunk of chunks) {
     bar.advance(chunk.length);
     yield chunk;
-  }
-}
-
-async function listFiles(
-  root: string,
-  prefix = '',
-): Promise<{ relative: string; absolute: string; size: number }[]> {
-  const entries = await readdir(path.join(root, prefix), { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  const files: { relative: string; absolute: string; size: number }[] = [];
-  for (const entry of entries) {
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    const absolute = path.join(root, relative);
-    if (entry.isDirectory()) files.push(...(await listFiles(root, relative)));
-    else if (entry.isFile()) files.push({ relative, absolute, size: (await stat(absolute)).size });
-  }
-  return files;
-}
-
-/** A file that is itself an artifact (a capture, a log…), not an archive of them. */
-async function isSingleArtifact(target: string): Promise<boolean> {
-  const handle = await open(target, 'r');
-  try {
-    const head = Buffer.alloc(DETECTION_HEAD_BYTES);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return detectArtifactKind(head.subarray(0, bytesRead), target).kind !== 'unknown';
-  } finally {
-    await handle.close();
   }
 }

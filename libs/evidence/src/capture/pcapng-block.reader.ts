@@ -8,10 +8,12 @@ import { findOption, forEachOption, optionText } from './pcapng-options.js';
 import { TimestampScale } from './timestamp.js';
 
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+/** The section header's byte-order magic, as read in the writer's own order. */
+export const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const EPB_FLAGS = 2;
 
-const BlockType = {
+/** The pcapng block types this tool reads or rewrites. */
+export const PcapngBlockType = {
   SectionHeader: 0x0a0d0d0a,
   InterfaceDescription: 1,
   ObsoletePacket: 2,
@@ -50,10 +52,10 @@ export class PcapngBlockReader implements CaptureFramer {
   unitLength(b: Uint8Array, off: number, avail: number, fileOffset: number): number {
     if (avail < 8) return 0;
     const type = u32(b, off, this.littleEndian);
-    if (type === BlockType.SectionHeader) {
+    if (type === PcapngBlockType.SectionHeader) {
       if (avail < 12) return 0;
       const order = u32(b, off + 8, true);
-      if (order === BYTE_ORDER_MAGIC) this.littleEndian = true;
+      if (order === PCAPNG_BYTE_ORDER_MAGIC) this.littleEndian = true;
       else if (order === 0x4d3c2b1a) this.littleEndian = false;
       else return this.corrupt(fileOffset, 'section header with an unknown byte-order magic');
     }
@@ -64,7 +66,7 @@ export class PcapngBlockReader implements CaptureFramer {
         `block length ${length} is impossible (below 12, not a multiple of 4, or above 16 MiB)`,
       );
     }
-    if (type === BlockType.SectionHeader && length < 28)
+    if (type === PcapngBlockType.SectionHeader && length < 28)
       return this.corrupt(fileOffset, `section header of ${length} bytes (at least 28)`);
     return length;
   }
@@ -79,21 +81,21 @@ export class PcapngBlockReader implements CaptureFramer {
       return false;
     }
     switch (u32(b, off, le)) {
-      case BlockType.EnhancedPacket:
+      case PcapngBlockType.EnhancedPacket:
         return this.enhancedPacket(b, off, length, fileOffset);
-      case BlockType.SimplePacket:
+      case PcapngBlockType.SimplePacket:
         return this.simplePacket(b, off, length, fileOffset);
-      case BlockType.ObsoletePacket:
+      case PcapngBlockType.ObsoletePacket:
         return this.obsoletePacket(b, off, length, fileOffset);
-      case BlockType.InterfaceDescription:
+      case PcapngBlockType.InterfaceDescription:
         this.interfaceDescription(b, off, length, fileOffset);
         return true;
-      case BlockType.SectionHeader:
+      case PcapngBlockType.SectionHeader:
         return this.sectionHeader(b, off, fileOffset);
-      case BlockType.NameResolution:
+      case PcapngBlockType.NameResolution:
         this.nameResolution(b, off, length);
         return true;
-      case BlockType.InterfaceStatistics:
+      case PcapngBlockType.InterfaceStatistics:
         this.interfaceStatistics(b, off, length);
         return true;
       default:
