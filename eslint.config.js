@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const PURE_LIBS = ['domain', 'catalogue', 'evidence'];
+const PURE_LIBS = ['domain', 'catalogue', 'evidence', 'simulator'];
 const frameworkImports = [
   {
     group: ['@nestjs/*'],
@@ -152,6 +152,20 @@ export default tseslint.config(
         { object: 'process', property: 'env', message: 'configuration arrives as arguments' },
       ],
     },
+  },
+  {
+    // Labs drive the real kernel (namespaces, tcpreplay, conntrack): I/O is their job, but they
+    // still see the service only through the pure libraries.
+    files: ['libs/labs/src/**/*.ts'],
+    rules: restrictImports([
+      ...frameworkImports,
+      appImports,
+      deepImports,
+      {
+        group: ['@netmortem/db', '@netmortem/jobs', '@netmortem/storage'],
+        message: 'labs depend on the domain, evidence and simulator libraries only',
+      },
+    ]),
   },
   {
     files: ['libs/jobs/src/**/*.ts'],

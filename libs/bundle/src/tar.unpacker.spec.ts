@@ -1,6 +1,7 @@
 import { link, symlink } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { requirement } from '@test/support/requirement.js';
 import { BundleError, BundleErrorCode } from './bundle.error.js';
 import {
   buildTar,
@@ -12,7 +13,7 @@ import {
 } from './testing/fixtures.js';
 import { retypeTarHeader } from './testing/tar-surgery.js';
 
-const withTar = hasTool('tar');
+const withTar = requirement('the tar command', hasTool('tar'));
 
 async function refusal(promise: Promise<unknown>): Promise<BundleError> {
   const error = await promise.then(

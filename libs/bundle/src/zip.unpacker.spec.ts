@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { symlink } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { requirement } from '@test/support/requirement.js';
 import { BundleError, BundleErrorCode } from './bundle.error.js';
 import { collect, createScratch, hasTool, systemZip, type Scratch } from './testing/fixtures.js';
 import { buildOverlappingZip, buildZip } from './testing/zip-writer.js';
 
-const withZip = hasTool('zip');
+const withZip = requirement('the zip command', hasTool('zip'));
 
 async function refusal(promise: Promise<unknown>): Promise<BundleError> {
   const error = await promise.then(

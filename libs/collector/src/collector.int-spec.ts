@@ -4,6 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArtifactKind } from '@netmortem/domain';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requirement } from '@test/support/requirement.js';
 import { detectArtifactKind } from '../../evidence/src/index.js';
 import { recogniseLayouts } from '../../evidence/src/layouts/index.js';
 import { runCollector } from './run-collector.js';
@@ -55,7 +56,7 @@ const CONTEXT = [
   'ip-neigh.txt',
 ];
 
-const root = canRunNetnsLab();
+const root = requirement('root with ip netns (network-namespace labs)', canRunNetnsLab());
 const utf8 = (text: string) => new TextEncoder().encode(text);
 // nstat output became its own kind (net-counters) after the first detectors; until the
 // detector knows it, that one expectation cannot hold and is reported as skipped.

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Packet } from '@netmortem/domain';
+import { requirement } from '@test/support/requirement.js';
 import { describe, expect, it } from 'vitest';
 import { IssueCollector } from '../text/issue-collector.js';
 import { bytesSource, capturePackets } from './capture.reader.js';
@@ -174,25 +175,28 @@ const captures = [
   ...capturesIn(new URL('../flows/__fixtures__/', import.meta.url)),
 ];
 
-describe.skipIf(!tsharkAvailable)('capture reader vs tshark', () => {
-  it.each(captures.map((path) => [path.split('/').slice(-2).join('/'), path]))(
-    '%s: every packet decodes as tshark decodes it',
-    async (_name, path) => {
-      const rows = tshark(path);
-      // Odd chunk sizes put record boundaries everywhere; the result must not change.
-      for (const chunkSize of [65_536, 7]) {
-        const { packets, summary, issues } = await decode(path, chunkSize);
-        expect(issues).toEqual([]);
-        expect(summary.complete).toBe(true);
-        expect(summary.packets).toBe(rows.length);
-        const ipRows = rows.filter((row) => row['ip.src'] !== '' || row['ipv6.src'] !== '');
-        expect(packets.length).toBe(ipRows.length);
-        for (const packet of packets) {
-          const row = rows[(packet.locator.packet ?? 0) - 1];
-          expect(row, `row for packet ${packet.locator.packet}`).toBeDefined();
-          expectSame(packet, row!);
+describe.skipIf(!requirement('tshark (apt-get install tshark)', tsharkAvailable))(
+  'capture reader vs tshark',
+  () => {
+    it.each(captures.map((path) => [path.split('/').slice(-2).join('/'), path]))(
+      '%s: every packet decodes as tshark decodes it',
+      async (_name, path) => {
+        const rows = tshark(path);
+        // Odd chunk sizes put record boundaries everywhere; the result must not change.
+        for (const chunkSize of [65_536, 7]) {
+          const { packets, summary, issues } = await decode(path, chunkSize);
+          expect(issues).toEqual([]);
+          expect(summary.complete).toBe(true);
+          expect(summary.packets).toBe(rows.length);
+          const ipRows = rows.filter((row) => row['ip.src'] !== '' || row['ipv6.src'] !== '');
+          expect(packets.length).toBe(ipRows.length);
+          for (const packet of packets) {
+            const row = rows[(packet.locator.packet ?? 0) - 1];
+            expect(row, `row for packet ${packet.locator.packet}`).toBeDefined();
+            expectSame(packet, row!);
+          }
         }
-      }
-    },
-  );
-});
+      },
+    );
+  },
+);

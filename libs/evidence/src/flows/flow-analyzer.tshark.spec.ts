@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Flow, FlowAnomalyKind } from '@netmortem/domain';
+import { requirement } from '@test/support/requirement.js';
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../capture/capture.reader.js';
 import { IssueCollector } from '../text/issue-collector.js';
@@ -104,65 +105,70 @@ function theirs(packets: TsharkPacket[], ...flags: (keyof typeof FLAGS)[]): numb
   return packets.filter((p) => flags.some((f) => p.flags.has(f))).map((p) => p.frame);
 }
 
-describe.skipIf(!tsharkAvailable)('flow analysis vs tshark', () => {
-  it.each(fixtures)('%s: the same packets make the same connections', async (name) => {
-    const packets = tshark(new URL(name, folder).pathname);
-    const flows = (await flowsOf(name)).filter(({ flow }) => flow.protocol === 'tcp');
-    const byStream = new Map<number, number[]>();
-    for (const p of packets) byStream.set(p.stream, [...(byStream.get(p.stream) ?? []), p.frame]);
-    const mine = flows.map(({ trace }) => {
-      expect(trace?.skipped).toBe(0);
-      return [...(trace?.first ?? []), ...(trace?.last ?? [])].map((d) => d.packet);
-    });
-    expect(mine.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))).toEqual([...byStream.values()]);
-  });
-
-  it.each(fixtures)(
-    '%s: the anomalies both analyses name fall on the same packets',
-    async (name) => {
+describe.skipIf(!requirement('tshark (apt-get install tshark)', tsharkAvailable))(
+  'flow analysis vs tshark',
+  () => {
+    it.each(fixtures)('%s: the same packets make the same connections', async (name) => {
       const packets = tshark(new URL(name, folder).pathname);
-      const flows = await flowsOf(name);
-      // Sent again or out of order: one family in both; the split inside it differs by design
-      // (Wireshark calls anything within 3 ms out-of-order; here bytes already captured once
-      // are a retransmission whatever the delay, and only bytes never seen can be reordered).
-      expect(
-        ours(
-          flows,
-          'retransmission',
-          'fast-retransmission',
-          'spurious-retransmission',
-          'out-of-order',
-          'syn-retransmission',
-        ),
-      ).toEqual(theirs(packets, 'retransmission', 'outOfOrder'));
-      // After challenge ACKs (the old connection's sequence numbers), Wireshark reads the
-      // handshake that finally starts the new connection as a jump ahead (and its ACK as
-      // acknowledging unseen data); here a SYN-ACK starts the server's sequence space afresh.
-      const freshHandshakes = flows
-        .filter(({ flow }) => (flow.anomalyCounts['challenge-ack'] ?? 0) > 0)
-        .flatMap(({ flow }) => [flow.handshake.synAckPacket, flow.handshake.ackPacket]);
-      expect(ours(flows, 'previous-segment-not-captured')).toEqual(
-        theirs(packets, 'lost').filter((p) => !freshHandshakes.includes(p)),
-      );
-      expect(ours(flows, 'ack-of-unseen-segment')).toEqual(
-        theirs(packets, 'ackUnseen').filter((p) => !freshHandshakes.includes(p)),
-      );
-      expect(ours(flows, 'zero-window')).toEqual(theirs(packets, 'zeroWindow'));
-      expect(ours(flows, 'window-full')).toEqual(theirs(packets, 'windowFull'));
-      expect(ours(flows, 'keepalive-ack')).toEqual(theirs(packets, 'keepaliveAck'));
-      // Linux probes a zero window with the keep-alive segment shape (one byte below the
-      // next sequence number): Wireshark reports a keep-alive, this analysis a window probe
-      // when the peer's window is zero.
-      expect(ours(flows, 'keepalive', 'zero-window-probe')).toEqual(
-        theirs(packets, 'keepalive', 'zeroWindowProbe'),
-      );
-      // Wireshark counts the repeated challenge ACKs of a port-reuse collision as duplicate
-      // ACKs; here they are challenge ACKs.
-      expect(
-        ours(flows, 'duplicate-ack', 'challenge-ack').filter(
-          (p) => !ours(flows, 'challenge-ack').includes(p),
-        ),
-      ).toEqual(theirs(packets, 'dupAck').filter((p) => !ours(flows, 'challenge-ack').includes(p)));
-    },
-  );
-});
+      const flows = (await flowsOf(name)).filter(({ flow }) => flow.protocol === 'tcp');
+      const byStream = new Map<number, number[]>();
+      for (const p of packets) byStream.set(p.stream, [...(byStream.get(p.stream) ?? []), p.frame]);
+      const mine = flows.map(({ trace }) => {
+        expect(trace?.skipped).toBe(0);
+        return [...(trace?.first ?? []), ...(trace?.last ?? [])].map((d) => d.packet);
+      });
+      expect(mine.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))).toEqual([...byStream.values()]);
+    });
+
+    it.each(fixtures)(
+      '%s: the anomalies both analyses name fall on the same packets',
+      async (name) => {
+        const packets = tshark(new URL(name, folder).pathname);
+        const flows = await flowsOf(name);
+        // Sent again or out of order: one family in both; the split inside it differs by design
+        // (Wireshark calls anything within 3 ms out-of-order; here bytes already captured once
+        // are a retransmission whatever the delay, and only bytes never seen can be reordered).
+        expect(
+          ours(
+            flows,
+            'retransmission',
+            'fast-retransmission',
+            'spurious-retransmission',
+            'out-of-order',
+            'syn-retransmission',
+          ),
+        ).toEqual(theirs(packets, 'retransmission', 'outOfOrder'));
+        // After challenge ACKs (the old connection's sequence numbers), Wireshark reads the
+        // handshake that finally starts the new connection as a jump ahead (and its ACK as
+        // acknowledging unseen data); here a SYN-ACK starts the server's sequence space afresh.
+        const freshHandshakes = flows
+          .filter(({ flow }) => (flow.anomalyCounts['challenge-ack'] ?? 0) > 0)
+          .flatMap(({ flow }) => [flow.handshake.synAckPacket, flow.handshake.ackPacket]);
+        expect(ours(flows, 'previous-segment-not-captured')).toEqual(
+          theirs(packets, 'lost').filter((p) => !freshHandshakes.includes(p)),
+        );
+        expect(ours(flows, 'ack-of-unseen-segment')).toEqual(
+          theirs(packets, 'ackUnseen').filter((p) => !freshHandshakes.includes(p)),
+        );
+        expect(ours(flows, 'zero-window')).toEqual(theirs(packets, 'zeroWindow'));
+        expect(ours(flows, 'window-full')).toEqual(theirs(packets, 'windowFull'));
+        expect(ours(flows, 'keepalive-ack')).toEqual(theirs(packets, 'keepaliveAck'));
+        // Linux probes a zero window with the keep-alive segment shape (one byte below the
+        // next sequence number): Wireshark reports a keep-alive, this analysis a window probe
+        // when the peer's window is zero.
+        expect(ours(flows, 'keepalive', 'zero-window-probe')).toEqual(
+          theirs(packets, 'keepalive', 'zeroWindowProbe'),
+        );
+        // Wireshark counts the repeated challenge ACKs of a port-reuse collision as duplicate
+        // ACKs; here they are challenge ACKs.
+        expect(
+          ours(flows, 'duplicate-ack', 'challenge-ack').filter(
+            (p) => !ours(flows, 'challenge-ack').includes(p),
+          ),
+        ).toEqual(
+          theirs(packets, 'dupAck').filter((p) => !ours(flows, 'challenge-ack').includes(p)),
+        );
+      },
+    );
+  },
+);
