@@ -1,0 +1,193 @@
+import type { Ruleset } from '@netmortem/domain';
+import {
+  walkChain,
+  restoreMarks,
+  startOf,
+  type WalkEnd,
+  type WalkSnapshot,
+  type WalkTrace,
+} from './chain-walker.js';
+import {
+  compileTable,
+  familiesOf,
+  TABLE_NAMES,
+  type CompiledChain,
+  type CompiledTable,
+} from './compiled-table.js';
+import type { MatchCompileEnv } from './match-types.js';
+import type {
+  ChainResult,
+  ConntrackView,
+  EvaluationEnvironment,
+  Hook,
+  NatAlternative,
+  PacketHeaders,
+  RuleRef,
+  TableName,
+} from './netfilter-types.js';
+import {
+  AddressCache,
+  createPacketContext,
+  LocalAddressIndex,
+  type PacketContext,
+} from './packet-context.js';
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Enough for any realistic load-balancing chain; beyond it the list is cut and said so. */
+const MAX_ALTERNATIVE_PATHS = 1024;
+
+/**
+ * Evaluates iptables rulesets (iptables-save, or nft rulesets in iptables shape) for one
+ * packet at one hook of one table. Rulesets are compiled once here: addresses, ports and
+ * marks parsed, jumps resolved, so a run costs a few closure calls per rule visited.
+ *
+ * NAT: the kernel consults the nat table only for the first packet of a connection (ctinfo
+ * NEW); later packets reuse the binding stored in the conntrack entry. This evaluator does
+ * not enforce that: the caller decides when to ask the nat table.
+ *
+ * When several tables of the same name and family exist (legacy and nft backends side by
+ * side, or two dumps), each is traversed in turn like base chains at one hook: a DROP or
+ * REJECT stops, ACCEPT goes on to the next, and the first NAT decision wins.
+ *
+ * Marks: a run starts from `packet.mark` and `ct.mark`; MARK/CONNMARK/TPROXY changes come
+ * back as `setMark` / `setConnmark`, which the caller carries to the next hook (that is how
+ * KUBE-MARK-MASQ in PREROUTING reaches the MASQUERADE rule in POSTROUTING).
+ *
+ * Matches the model cannot judge (ipsets, connlimit, recent, string, u32, …) never match and
+ * are listed in `unsupported` with what was assumed; `limit`/`hashlimit` are assumed under
+ * their rate. Nothing in a ruleset makes a run throw.
+ */
+export class RulesetEvaluator {
+  /** Per family, per table name: the compiled tables in the order the rulesets gave them. */
+  private readonly tables: Record<4 | 6, Partial<Record<TableName, CompiledTable[]>>> = {
+    4: {},
+    6: {},
+  };
+  /** statistic --mode nth counters, one slot per match, kept across runs like the kernel's. */
+  private readonly counters: number[] = [];
+  private readonly addresses = new AddressCache();
+  private readonly locals: LocalAddressIndex;
+
+  constructor(
+    rulesets: readonly Ruleset[],
+    private readonly env: EvaluationEnvironment,
+  ) {
+    this.locals = new LocalAddressIndex(env, this.addresses);
+    const compileEnv: Omit<MatchCompileEnv, 'family'> = {
+      counters: this.counters,
+      allocateCounter: (initial) => this.counters.push(initial) - 1,
+    };
+    for (const ruleset of rulesets) {
+      for (const table of ruleset.tables) {
+        if (!TABLE_NAMES.has(table.name)) continue;
+        const name = table.name as TableName;
+        for (const family of familiesOf(table.family)) {
+          const compiled = compileTable(table, name, family, { ...compileEnv, family });
+          (this.tables[family][name] ??= []).push(compiled);
+        }
+      }
+    }
+  }
+
+  /** Whether any ruleset has this table (for the family, when given). */
+  has(table: TableName, family?: 4 | 6): boolean {
+    if (family !== undefined) return this.tables[family][table] !== undefined;
+    return this.tables[4][table] !== undefined || this.tables[6][table] !== undefined;
+  }
+
+  run(table: TableName, hook: Hook, packet: PacketHeaders, ct: ConntrackView): ChainResult {
+    const candidates = this.tables[packet.family][table];
+    const matched: RuleRef[] = [];
+    const unsupported: ChainResult['unsupported'] = [];
+    if (!candidates) return { verdict: 'NONE', matched, unsupported };
+    const ctx = createPacketContext(packet, ct, hook, this.env, this.addresses, this.locals);
+    let decided: WalkEnd | undefined;
+    let alternatives: NatAlternative[] | undefined;
+    for (const compiled of candidates) {
+      const base = compiled.hookChains.get(hook);
+      if (!base) continue;
+      const trace: WalkTrace = { matched, unsupported };
+      const outcome = walkChain(base, startOf(base, ctx), ctx, undefined, trace);
+      if (outcome.kind !== 'end') continue; // live walks always end
+      decided = outcome;
+      if (outcome.nat && trace.firstChoice) {
+        alternatives = this.enumerateNat(
+          base,
+          trace.firstChoice,
+          ctx,
+          unsupported,
+          outcome.nat.rule,
+        );
+      }
+      if (outcome.verdict !== 'ACCEPT' || outcome.nat) break;
+    }
+    if (!decided) return { verdict: 'NONE', matched, unsupported };
+    // Plain assignments, not spreads: this runs for every packet at every hook.
+    const result: Writable<ChainResult> = { verdict: decided.verdict, matched, unsupported };
+    if (decided.rule) result.rule = decided.rule;
+    if (decided.policy) result.policy = true;
+    if (decided.reject) result.reject = decided.reject;
+    if (decided.nat) result.nat = alternatives ? { ...decided.nat, alternatives } : decided.nat;
+    if (ctx.notrack) result.notrack = true;
+    if (ctx.markChanged) result.setMark = ctx.mark;
+    if (ctx.ctmarkChanged) result.setConnmark = ctx.ctmark;
+    return result;
+  }
+
+  /**
+   * Follows both outcomes of every random statistic match from the first one the live walk
+   * met, without touching nth counters, and sums the probability of each NAT rule reached.
+   */
+  private enumerateNat(
+    base: CompiledChain,
+    first: WalkSnapshot,
+    ctx: PacketContext,
+    unsupported: ChainResult['unsupported'],
+    chosen: RuleRef,
+  ): NatAlternative[] {
+    const live = {
+      mark: ctx.mark,
+      ctmark: ctx.ctmark,
+      markChanged: ctx.markChanged,
+      ctmarkChanged: ctx.ctmarkChanged,
+      notrack: ctx.notrack,
+    };
+    const found = new Map<RuleRef, { probability: number; to: NatAlternative['to'] }>();
+    const work: { at: WalkSnapshot; outcome: boolean; probability: number }[] = [
+      { at: first, outcome: false, probability: 1 - first.pTrue },
+      { at: first, outcome: true, probability: first.pTrue },
+    ];
+    let paths = 0;
+    ctx.dry = true;
+    try {
+      while (work.length > 0) {
+        const item = work.pop()!;
+        if (item.probability <= 0) continue;
+        if (++paths > MAX_ALTERNATIVE_PATHS) {
+          unsupported.push({
+            rule: chosen,
+            what: `NAT alternatives cut after ${MAX_ALTERNATIVE_PATHS} random branches`,
+          });
+          break;
+        }
+        restoreMarks(ctx, item.at.marks);
+        const outcome = walkChain(base, item.at, ctx, item.outcome, undefined);
+        if (outcome.kind === 'branch') {
+          const p = outcome.at.pTrue;
+          // Pushed false first so the matching branch is explored first: rule order is kept.
+          work.push({ at: outcome.at, outcome: false, probability: item.probability * (1 - p) });
+          work.push({ at: outcome.at, outcome: true, probability: item.probability * p });
+        } else if (outcome.nat) {
+          const seen = found.get(outcome.nat.rule);
+          if (seen) seen.probability += item.probability;
+          else found.set(outcome.nat.rule, { probability: item.probability, to: outcome.nat.to });
+        }
+      }
+    } finally {
+      ctx.dry = false;
+      restoreMarks(ctx, live);
+    }
+    return [...found].map(([rule, { probability, to }]) => ({ rule, probability, to }));
+  }
+}
