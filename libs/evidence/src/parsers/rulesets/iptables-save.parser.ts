@@ -168,7 +168,8 @@ export const iptablesSaveParser: TextArtifactParser<Ruleset> = {
           if (family !== table.family || name !== table.name) builder.rename(table, family, name);
         }
         for (const draft of drafts) {
-          const chains = new Set(draft.table.chains.keys());
+          // The table's own chain map answers `has`: a copy per rule made big dumps quadratic.
+          const chains = draft.table.chains;
           const { parsed } = draft;
           const rule: Rule = {
             locator: { artifact, line: draft.line },

@@ -17,7 +17,7 @@ export function resolveTarget(
     readonly goto: boolean;
     readonly options: Record<string, string>;
   },
-  chains: ReadonlySet<string>,
+  chains: { has(name: string): boolean },
 ): RuleTarget {
   const kind: RuleTarget['kind'] = target.goto
     ? 'goto'
