@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runCaptureBench } from './capture/capture.bench.mjs';
+import { runSimulatorBench } from './simulator/simulator.bench.mjs';
 import { runSpineBench } from './spine.bench.mjs';
 import { runConntrackEventsBench } from './text/conntrack-events.bench.mjs';
 
@@ -47,6 +48,11 @@ if (wanted('capture')) {
 if (wanted('text')) {
   log('bench: conntrack -E parsing…');
   results.textParsers = { conntrackEvents: await runConntrackEventsBench() };
+}
+
+if (wanted('simulator')) {
+  log('bench: simulator replay (packets per second on one core)…');
+  results.simulator = await runSimulatorBench();
 }
 
 await writeFile(`${here}results.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -106,6 +112,27 @@ function render(r) {
       `| line reader + one pass over every character | ${rate(t.lineReaderPlusOneCharPass)} |`,
       '',
       `Load average during the run: ${t.loadAverage.join(' ')}.`,
+    );
+  }
+  if (r.simulator) {
+    const s = r.simulator;
+    const row = (label, x) =>
+      `| ${label} | ${x.packets.toLocaleString('en')} | ${x.seconds} s / ${x.cpuSeconds} s | ${(x.packetsPerSecond / 1e6).toFixed(2)} M / ${(x.packetsPerCpuSecond / 1e6).toFixed(2)} M | ${(x.jsonPacketsPerSecond / 1e6).toFixed(2)} M |`;
+    parts.push(
+      '',
+      '## Simulator: replay loop, packets already decoded (issue 4)',
+      '',
+      `Target ${(s.targetPacketsPerSecond / 1e6).toFixed(0)} M packets/s on one core. Wall time / this process's CPU time, best of 3.`,
+      '',
+      '| stream | packets | wall / CPU | packets/s wall / CPU | verdict JSON packets/s |',
+      '|---|---|---|---|---|',
+      row(
+        `synthetic kube-proxy node (${s.syntheticNode.services} services × ${s.syntheticNode.endpointsPerService} endpoints)`,
+        s.syntheticNode,
+      ),
+      row(`${s.repeatedExample.source}, repeated`, s.repeatedExample),
+      '',
+      `Load average during the run: ${s.loadAverage.join(' ')}.`,
     );
   }
   return `${parts.join('\n')}\n`;

@@ -4,6 +4,7 @@ import { registerCollectCommand } from './commands/collect.command.js';
 import { registerInspectCommand } from './commands/inspect.command.js';
 import { registerMigrateCommand } from './commands/migrate.command.js';
 import { registerRedactCommand } from './commands/redact.command.js';
+import { registerSimulateCommand } from './commands/simulate.command.js';
 import { registerStartCommand } from './commands/start.command.js';
 import { registerUploadCommand } from './commands/upload.command.js';
 
@@ -21,6 +22,7 @@ const program = new Command()
 registerStartCommand(program);
 registerUploadCommand(program);
 registerInspectCommand(program);
+registerSimulateCommand(program);
 registerRedactCommand(program);
 registerCollectCommand(program);
 registerAdminCommands(program);

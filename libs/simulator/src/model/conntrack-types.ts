@@ -40,6 +40,7 @@ export function tupleKey(t: Tuple): string {
 }
 
 export function formatTuple(t: Tuple): string {
-  const host = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+  const host = (ip: string, port: number) =>
+    ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
   return `${host(t.src, t.srcPort)} > ${host(t.dst, t.dstPort)}`;
 }

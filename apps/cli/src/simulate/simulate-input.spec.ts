@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseRuleLines, readSimulationInput } from './simulate-input.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+
+describe('readSimulationInput', () => {
+  it('reads a bundle folder’s evidence and every packet of its captures', async () => {
+    const { evidence } = await readSimulationInput(path.join(EXAMPLES, 'sidecar-node-snapshot'));
+    expect(evidence.packets.length).toBeGreaterThan(0);
+    expect(evidence.packets.every((p) => p.locator.artifact === 'capture-any.pcap')).toBe(true);
+    expect(evidence.packets.map((p) => p.locator.packet)).toEqual(
+      evidence.packets.map((_, i) => i + 1),
+    );
+    expect(evidence.rulesets).toHaveLength(1);
+    expect(evidence.kernels?.[0]?.release).toBe('6.1.0-26-amd64');
+  });
+
+  it('reads a single capture file as a one-file bundle', async () => {
+    const { evidence } = await readSimulationInput(
+      path.join(EXAMPLES, 'client-node-kube-proxy', 'client.pcap'),
+    );
+    expect(evidence.packets[0]?.locator.artifact).toBe('client.pcap');
+  });
+});
+
+describe('parseRuleLines', () => {
+  it('parses an added rule with the evidence’s own iptables-save parser', async () => {
+    const [added] = await parseRuleLines([
+      {
+        table: 'mangle',
+        chain: 'PREROUTING',
+        line: '-I PREROUTING -m conntrack --ctstate INVALID -j DROP',
+        insert: true,
+      },
+    ]);
+    expect(added?.insert).toBe(true);
+    expect(added?.rule.target?.name).toBe('DROP');
+    expect(added?.rule.matches.some((m) => m.module === 'conntrack')).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+import type { Packet, SocketSnapshot } from '@netmortem/domain';
+
+export interface LocalAddressInference {
+  readonly addresses: Set<string>;
+  /** How each address was found, for the report (`ss`, `capture direction`, …). */
+  readonly sources: string[];
+}
+
+/** `::ffff:10.0.0.2` as ss prints dual-stack sockets is the IPv4 address to conntrack. */
+export function plainAddress(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '*', '']);
+
+/**
+ * The host's own addresses when the caller did not give them: the local side of its
+ * sockets in `ss`, and the side a cooked capture says the host sent from or received on.
+ * REDIRECT targets are added while replaying. The last resort is the one address present
+ * in nearly every packet of a capture (a capture is usually taken on one of the host's own
+ * interfaces); when two addresses tie (a capture of a single conversation) nothing is
+ * guessed.
+ */
+export function inferLocalAddresses(
+  packets: readonly Packet[],
+  sockets: readonly SocketSnapshot[],
+): LocalAddressInference {
+  const addresses = new Set<string>();
+  const sources: string[] = [];
+  const add = (ip: string, source: string) => {
+    const plain = plainAddress(ip);
+    if (WILDCARDS.has(plain) || addresses.has(plain)) return;
+    addresses.add(plain);
+    sources.push(`${plain} (${source})`);
+  };
+  for (const socket of sockets) add(socket.local.ip, `ss ${socket.locator.artifact}`);
+
+  const directed = new Map<string, number>();
+  for (const packet of packets) {
+    if (packet.direction === 'out') directed.set(packet.src, (directed.get(packet.src) ?? 0) + 1);
+    else if (packet.direction === 'in')
+      directed.set(packet.dst, (directed.get(packet.dst) ?? 0) + 1);
+  }
+  for (const ip of directed.keys()) add(ip, 'capture direction (cooked capture)');
+
+  if (addresses.size === 0) {
+    for (const ip of dominantAddresses(packets)) add(ip, 'in nearly every packet of its capture');
+  }
+  return { addresses, sources };
+}
+
+/** Per capture, an address that is an endpoint of at least 90% of its IP packets. */
+function dominantAddresses(packets: readonly Packet[]): string[] {
+  const perCapture = new Map<string, { total: number; counts: Map<string, number> }>();
+  for (const packet of packets) {
+    let capture = perCapture.get(packet.locator.artifact);
+    if (!capture) {
+      capture = { total: 0, counts: new Map() };
+      perCapture.set(packet.locator.artifact, capture);
+    }
+    capture.total += 1;
+    capture.counts.set(packet.src, (capture.counts.get(packet.src) ?? 0) + 1);
+    if (packet.dst !== packet.src)
+      capture.counts.set(packet.dst, (capture.counts.get(packet.dst) ?? 0) + 1);
+  }
+  const found: string[] = [];
+  for (const { total, counts } of perCapture.values()) {
+    if (total < 2) continue;
+    const dominant = [...counts].filter(([, count]) => count >= total * 0.9);
+    if (dominant.length === 1) found.push((dominant[0] as [string, number])[0]);
+  }
+  return found;
+}
