@@ -1,1 +1,1 @@
-export {};
+export * from './conntrack-differential/index.js';
