@@ -12,6 +12,7 @@ import { STAGE_HANDLERS, type StageHandlers } from './pipeline/stage-handler.js'
 import { DetectStage } from './pipeline/stages/detect.stage.js';
 import { ParseStage } from './pipeline/stages/parse.stage.js';
 import { PersistStage } from './pipeline/stages/persist.stage.js';
+import { SimulateStage } from './pipeline/stages/simulate.stage.js';
 import { UnavailableStage } from './pipeline/stages/unavailable.stage.js';
 import { UnpackStage } from './pipeline/stages/unpack.stage.js';
 import { AnalysisProcessor } from './processors/analysis.processor.js';
@@ -49,6 +50,7 @@ export class WorkerModule {
         UnpackStage,
         DetectStage,
         ParseStage,
+        SimulateStage,
         PersistStage,
         {
           provide: STAGE_HANDLERS,
@@ -56,19 +58,17 @@ export class WorkerModule {
             unpack: UnpackStage,
             detect: DetectStage,
             parse: ParseStage,
+            simulate: SimulateStage,
             persist: PersistStage,
           ): StageHandlers => ({
             unpack,
             detect,
             parse,
-            simulate: new UnavailableStage(
-              'simulate',
-              'the conntrack/NAT/TCP simulator is not built yet',
-            ),
+            simulate,
             match: new UnavailableStage('match', 'the root-cause matcher is not built yet'),
             persist,
           }),
-          inject: [UnpackStage, DetectStage, ParseStage, PersistStage],
+          inject: [UnpackStage, DetectStage, ParseStage, SimulateStage, PersistStage],
         },
         AnalysisPipeline,
         AnalysisProcessor,

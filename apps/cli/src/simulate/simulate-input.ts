@@ -1,9 +1,8 @@
-import type { Packet, ParseIssue, Rule } from '@netmortem/domain';
+import type { ParseIssue, Rule } from '@netmortem/domain';
 import {
   bytesSource,
-  capturePackets,
   collectBundleEvidence,
-  IssueCollector,
+  collectCapturePackets,
   type BundleArtifact,
 } from '@netmortem/evidence';
 import type { ReplayEvidence, RuleAddition, RuleLineToAdd } from '@netmortem/simulator';
@@ -37,19 +36,14 @@ export async function readSimulationInput(target: string): Promise<SimulationInp
       if (artifact.error !== undefined)
         warnings.push(`${artifact.errorLocator ?? artifact.path}: ${artifact.error}`);
     }
-    const packets: Packet[] = [];
-    for (const capture of evidence.captures) {
-      const file = byPath.get(capture.artifact);
-      if (!file) continue;
-      const issues = new IssueCollector(capture.artifact);
-      for await (const packet of capturePackets(
-        localFileChunks(file.absolute),
-        capture.artifact,
-        issues,
-      ))
-        packets.push(packet);
-      for (const issue of issues.list()) warnings.push(issueText(issue));
-    }
+    const collected = await collectCapturePackets(
+      evidence.captures.flatMap((capture) => {
+        const file = byPath.get(capture.artifact);
+        return file ? [{ path: capture.artifact, open: () => localFileChunks(file.absolute) }] : [];
+      }),
+    );
+    const packets = collected.packets;
+    for (const issue of collected.issues) warnings.push(issueText(issue));
     if (packets.length === 0) {
       const captures = evidence.artifacts.filter((a) => a.kind === 'pcap' || a.kind === 'pcapng');
       throw new Error(

@@ -15,4 +15,7 @@ export const workerEnvSchema = commonEnvSchema.extend({
   UNPACK_MAX_TOTAL_BYTES: intFromEnv({ default: 8 * 1024 ** 3, min: 1 }),
   UNPACK_MAX_ENTRY_BYTES: intFromEnv({ default: 2 * 1024 ** 3, min: 1 }),
   UNPACK_MAX_RATIO: intFromEnv({ default: 200, min: 2 }),
+  /** Packets the simulate stage replays (over all captures); the rest is counted, not replayed. */
+  // About 1 KiB stays in use per replayed packet, and a worker runs two jobs at once.
+  SIMULATE_MAX_PACKETS: intFromEnv({ default: 1_000_000, min: 1 }),
 });

@@ -76,6 +76,10 @@ export class AnalysisRepository {
     await this.db.analysis.update({ where: { id }, data: { evidenceKey } });
   }
 
+  async setSimulationKey(id: string, simulationKey: string): Promise<void> {
+    await this.db.analysis.update({ where: { id }, data: { simulationKey } });
+  }
+
   async succeed(id: string, catalogueVersion: string, at: Date): Promise<void> {
     await this.updateAndNotify(
       id,

@@ -15,3 +15,11 @@ export { readTcpOptions } from './tcp.decoder.js';
 export { LinkType, linkTypeName } from './link-type.js';
 export { formatAddress, formatIpv4, formatIpv6Words } from './ip-address.js';
 export { icmpName, isIcmpError } from './icmp-names.js';
+export {
+  collectCapturePackets,
+  DEFAULT_MAX_CAPTURE_PACKETS,
+  type CapturePacketCount,
+  type CapturePacketOptions,
+  type CaptureSource,
+  type CollectedCapturePackets,
+} from './capture-packet-collector.js';
