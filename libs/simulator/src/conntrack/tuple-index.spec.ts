@@ -24,4 +24,25 @@ describe('TupleIndex', () => {
     index.delete(a, 'new owner');
     expect(index.getTuple(a)).toBeUndefined();
   });
+
+  it('keeps every port pair apart, high ports included', () => {
+    const index = new TupleIndex<string>();
+    const pairs: [number, number][] = [
+      [65535, 1],
+      [1, 65535],
+      [32768, 0],
+      [0, 32768],
+      [65535, 65535],
+      [0, 0],
+      [40000, 80],
+      [80, 40000],
+    ];
+    for (const [srcPort, dstPort] of pairs)
+      index.set({ ...a, srcPort, dstPort }, `${srcPort}>${dstPort}`);
+    for (const [srcPort, dstPort] of pairs)
+      expect(index.get(6, a.src, srcPort, a.dst, dstPort)).toBe(`${srcPort}>${dstPort}`);
+    index.delete({ ...a, srcPort: 65535, dstPort: 1 }, '65535>1');
+    expect(index.get(6, a.src, 65535, a.dst, 1)).toBeUndefined();
+    expect(index.get(6, a.src, 1, a.dst, 65535)).toBe('1>65535');
+  });
 });

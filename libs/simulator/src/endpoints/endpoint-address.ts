@@ -6,6 +6,10 @@ export interface SocketEndpoint {
 
 const MAPPED_V4 = /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
 
+/** Canonical forms already worked out (see canonicalAddress). */
+const CANONICAL = new Map<string, string>();
+const CANONICAL_MAX = 4096;
+
 /**
  * Canonical form used for every lookup: lower case, IPv4-mapped IPv6 (`::ffff:10.0.0.1`,
  * what a dual-stack socket reports) folded to the IPv4 address it carries, so a packet
@@ -13,9 +17,15 @@ const MAPPED_V4 = /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
  */
 export function canonicalAddress(address: string): string {
   if (isPlainIpv4(address)) return address; // the common case, without allocating
+  const known = CANONICAL.get(address);
+  if (known !== undefined) return known;
   const lower = address.trim().toLowerCase();
   const mapped = MAPPED_V4.exec(lower);
-  return mapped?.[1] ?? lower;
+  const canonical = mapped?.[1] ?? lower;
+  // Every segment of a flow asks again (IPv6 hosts): remember, within a bound.
+  if (CANONICAL.size >= CANONICAL_MAX) CANONICAL.clear();
+  CANONICAL.set(address, canonical);
+  return canonical;
 }
 
 function isPlainIpv4(address: string): boolean {

@@ -341,17 +341,19 @@ export class EndpointHost {
     nowUs: number,
   ): { stateBefore?: TcpSocketState; stateAfter?: TcpSocketState } {
     this.advance(nowUs);
-    const seen = this.learnFromOutgoing(segment, nowUs);
-    if (segment.protocol === TCP_PROTOCOL) this.schedule(this.keyOf(segment, 'out'));
+    if (segment.protocol !== TCP_PROTOCOL) return {};
+    // One key for the lookup and the rescheduling: it is a string built per segment.
+    const key = this.keyOf(segment, 'out');
+    const seen = this.learnFromOutgoing(segment, key, nowUs);
+    this.schedule(key);
     return seen;
   }
 
   private learnFromOutgoing(
     segment: EndpointSegment,
+    key: string,
     nowUs: number,
   ): { stateBefore?: TcpSocketState; stateAfter?: TcpSocketState } {
-    if (segment.protocol !== TCP_PROTOCOL) return {};
-    const key = this.keyOf(segment, 'out');
     const entry = this.entries.get(key);
     const syn = hasFlag(segment, TcpFlag.SYN);
     const ack = hasFlag(segment, TcpFlag.ACK);

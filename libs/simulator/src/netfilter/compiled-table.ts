@@ -4,6 +4,7 @@ import { compileRuleMatches } from './match-compiler.js';
 import type { MatchCompileEnv, MatchStep } from './match-types.js';
 import type { Hook, RuleRef, TableName } from './netfilter-types.js';
 import { compileTarget, type RuleAction } from './rule-targets.js';
+import { FlowReads, flowReadsOf, isFlowStableRule } from './flow-verdict-cache.js';
 
 export interface CompiledRule {
   readonly ref: RuleRef;
@@ -11,6 +12,10 @@ export interface CompiledRule {
   readonly action: RuleAction;
   /** The chain a jump/goto enters, resolved once all chains exist. */
   jumpTo?: CompiledChain;
+  /** Its matches read only per-flow inputs (see flow-verdict-cache.ts). */
+  readonly flowStable: boolean;
+  /** Optional inputs it reads (FlowReads bits). */
+  readonly flowReads: number;
 }
 
 export interface CompiledChain {
@@ -154,6 +159,8 @@ export function compileTable(
       },
       steps: compileRuleMatches(rule.matches, { ...env, family }),
       action: compileTarget(rule.target, name, family),
+      flowStable: isFlowStableRule(rule.matches),
+      flowReads: flowReadsOf(rule.matches),
     }));
     const builtinHook = hooks.find(
       (h) => h === chain.name || (chain.hook !== undefined && chain.hook.toUpperCase() === h),
@@ -176,4 +183,45 @@ export function compileTable(
         if (target) rule.jumpTo = target;
       }
   return { name, family, chains, hookChains };
+}
+
+/**
+ * Whether every rule reachable from `base` (through jumps and gotos) is flow-stable and none
+ * takes a NAT decision (which may pick a port at random): then a run's result depends only on
+ * its inputs and may be cached per flow. Returns the FlowReads bits of those rules, or -1
+ * when the chain is not flow-stable.
+ */
+export function flowStableReads(base: CompiledChain): number {
+  let reads = 0;
+  const seen = new Set<CompiledChain>();
+  const work = [base];
+  while (work.length > 0) {
+    const chain = work.pop() as CompiledChain;
+    if (seen.has(chain)) continue;
+    seen.add(chain);
+    for (const rule of chain.rules) {
+      if (!rule.flowStable || rule.action.kind === 'nat' || rule.action.kind === 'tproxy')
+        return -1;
+      reads |= rule.flowReads;
+      // The reject decision looks at the flags (no reset answers a RST).
+      if (rule.action.kind === 'reject') reads |= FlowReads.TcpFlags;
+      if (rule.jumpTo) work.push(rule.jumpTo);
+    }
+  }
+  return reads;
+}
+
+/** How many rules a walk from `base` could visit at most (every reachable chain once). */
+export function reachableRuleCount(base: CompiledChain): number {
+  let count = 0;
+  const seen = new Set<CompiledChain>();
+  const work = [base];
+  while (work.length > 0) {
+    const chain = work.pop() as CompiledChain;
+    if (seen.has(chain)) continue;
+    seen.add(chain);
+    count += chain.rules.length;
+    for (const rule of chain.rules) if (rule.jumpTo) work.push(rule.jumpTo);
+  }
+  return count;
 }

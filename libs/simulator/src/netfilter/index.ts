@@ -1,5 +1,6 @@
 export * from './netfilter-types.js';
 export { RulesetEvaluator } from './ruleset-evaluator.js';
+export { FlowVerdictCache } from './flow-verdict-cache.js';
 export { TABLE_HOOKS } from './compiled-table.js';
 export {
   parseIpAddress,

@@ -94,8 +94,20 @@ export function parseIpAddress(text: string): IpAddress | undefined {
 }
 
 /** A canonical key: equal for every spelling of one address (`fd77::1` and `fd77:0::1`). */
+/**
+ * Keys per parsed address object: the evaluator parses each address text once (AddressCache)
+ * and asks for its key on every indexed walk and local-address test, where joining the words
+ * again cost more than the walk.
+ */
+const KEYS = new WeakMap<IpAddress, string>();
+
 export function addressKey(address: IpAddress): string {
-  return `${address.family}:${address.words.join('.')}`;
+  let key = KEYS.get(address);
+  if (key === undefined) {
+    key = `${address.family}:${address.words.join('.')}`;
+    KEYS.set(address, key);
+  }
+  return key;
 }
 
 export function formatIpAddress(address: IpAddress): string {

@@ -101,8 +101,9 @@ class RunContext implements PacketContext {
   notrack = false;
   dry = false;
   readonly notes: string[] = [];
-  readonly src: IpAddress | undefined;
-  readonly dst: IpAddress | undefined;
+  // Parsed on first use: many chains (conntrack state, marks) never look at the addresses.
+  private parsedSrc: IpAddress | null | undefined = undefined;
+  private parsedDst: IpAddress | null | undefined = undefined;
   private original: Tuple | null | undefined;
   private tupleAddresses: (IpAddress | null | undefined)[] | undefined;
 
@@ -114,10 +115,18 @@ class RunContext implements PacketContext {
     private readonly addresses: AddressCache,
     private readonly locals: LocalAddressIndex,
   ) {
-    this.src = addresses.get(packet.src);
-    this.dst = addresses.get(packet.dst);
     this.mark = packet.mark ?? 0;
     this.ctmark = ct.mark;
+  }
+
+  get src(): IpAddress | undefined {
+    if (this.parsedSrc === undefined) this.parsedSrc = this.addresses.get(this.packet.src) ?? null;
+    return this.parsedSrc ?? undefined;
+  }
+
+  get dst(): IpAddress | undefined {
+    if (this.parsedDst === undefined) this.parsedDst = this.addresses.get(this.packet.dst) ?? null;
+    return this.parsedDst ?? undefined;
   }
 
   // Without tuples from the caller, the packet itself shows the entry's direction.

@@ -287,14 +287,19 @@ export function natDecision(target: NatTarget, ctx: PacketContext, rule: RuleRef
       notes.push(`MASQUERADE: address of ${packet.outIface ?? 'the outgoing interface'} unknown`);
   }
   const range = target.description;
-  return {
+  // Plain assignments, not spreads: this runs for every NAT decision and every alternative.
+  const to: { address?: string; port?: number } = {};
+  if (address !== undefined) to.address = address;
+  if (port !== undefined) to.port = port;
+  const decision: { -readonly [K in keyof NatDecision]: NatDecision[K] } = {
     kind: target.kind,
     rule,
-    to: { ...(address !== undefined ? { address } : {}), ...(port !== undefined ? { port } : {}) },
-    ...(range ? { range } : {}),
-    ...(target.flags.length ? { flags: target.flags } : {}),
-    ...(notes.length ? { approximate: notes.join('; ') } : {}),
+    to,
   };
+  if (range) decision.range = range;
+  if (target.flags.length) decision.flags = target.flags;
+  if (notes.length) decision.approximate = notes.join('; ');
+  return decision;
 }
 
 /** TPROXY: a transparent redirect to a local socket, plus the mark policy routing needs. */

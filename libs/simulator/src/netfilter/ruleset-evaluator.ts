@@ -7,9 +7,12 @@ import {
   type WalkSnapshot,
   type WalkTrace,
 } from './chain-walker.js';
+import type { FlowVerdictCache } from './flow-verdict-cache.js';
 import {
   compileTable,
   familiesOf,
+  flowStableReads,
+  reachableRuleCount,
   TABLE_NAMES,
   type CompiledChain,
   type CompiledTable,
@@ -33,6 +36,13 @@ import {
 } from './packet-context.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Below this many reachable rules a walk costs about what a per-flow cache lookup does (the
+ * walk reads rules every flow shares, hot in the CPU cache; a flow's cache is one more object
+ * to fetch): measured on the bench's kube-proxy FORWARD chain (5 rules), caching gained nothing.
+ */
+const FLOW_CACHE_MIN_RULES = 24;
 
 /** Enough for any realistic load-balancing chain; beyond it the list is cut and said so. */
 const MAX_ALTERNATIVE_PATHS = 1024;
@@ -68,6 +78,15 @@ export class RulesetEvaluator {
   private readonly counters: number[] = [];
   private readonly addresses = new AddressCache();
   private readonly locals: LocalAddressIndex;
+  /** Per family, table and hook: whether runs may be cached per flow (computed on first use). */
+  private readonly worthwhile: Record<
+    4 | 6,
+    Partial<Record<TableName, Partial<Record<Hook, boolean>>>>
+  > = { 4: {}, 6: {} };
+  private readonly stable: Record<
+    4 | 6,
+    Partial<Record<TableName, Partial<Record<Hook, number>>>>
+  > = { 4: {}, 6: {} };
 
   constructor(
     rulesets: readonly Ruleset[],
@@ -94,6 +113,70 @@ export class RulesetEvaluator {
   has(table: TableName, family?: 4 | 6): boolean {
     if (family !== undefined) return this.tables[family][table] !== undefined;
     return this.tables[4][table] !== undefined || this.tables[6][table] !== undefined;
+  }
+
+  /**
+   * `run`, remembered per flow: when every rule the hook's chains can reach reads only per-flow
+   * inputs (see FlowVerdictCache), a run with the same inputs as an earlier one of this flow
+   * returns that run's result without walking. Otherwise, or on a miss, it is `run`.
+   */
+  runForFlow(
+    table: TableName,
+    hook: Hook,
+    packet: PacketHeaders,
+    ct: ConntrackView,
+    cache: FlowVerdictCache,
+  ): ChainResult {
+    const reads = this.flowReads(table, hook, packet.family);
+    if (reads < 0) return this.run(table, hook, packet, ct);
+    const localCount = this.env.localAddresses.size;
+    const hit = cache.find(table, hook, packet, ct, localCount, reads);
+    if (hit !== undefined) return hit;
+    const result = this.run(table, hook, packet, ct);
+    cache.store(table, hook, packet, ct, localCount, reads, result);
+    return result;
+  }
+
+  /**
+   * Whether a caller gains by keeping a FlowVerdictCache for this table and hook: the runs are
+   * cacheable (flowReads >= 0) and the chains long enough for a walk to cost more than a lookup.
+   */
+  flowCacheWorthwhile(table: TableName, hook: Hook, family: 4 | 6): boolean {
+    const byHook = (this.worthwhile[family][table] ??= {});
+    let worthwhile = byHook[hook];
+    if (worthwhile === undefined) {
+      let rules = 0;
+      for (const compiled of this.tables[family][table] ?? []) {
+        const base = compiled.hookChains.get(hook);
+        if (base) rules += reachableRuleCount(base);
+      }
+      worthwhile = rules >= FLOW_CACHE_MIN_RULES && this.flowReads(table, hook, family) >= 0;
+      byHook[hook] = worthwhile;
+    }
+    return worthwhile;
+  }
+
+  /**
+   * Whether runs of this table at this hook can be cached per flow: -1 when not, else the
+   * optional inputs (FlowReads bits) its rules read.
+   */
+  flowReads(table: TableName, hook: Hook, family: 4 | 6): number {
+    const byHook = (this.stable[family][table] ??= {});
+    let reads = byHook[hook];
+    if (reads === undefined) {
+      reads = 0;
+      for (const compiled of this.tables[family][table] ?? []) {
+        const base = compiled.hookChains.get(hook);
+        const chainReads = base === undefined ? 0 : flowStableReads(base);
+        if (chainReads < 0) {
+          reads = -1;
+          break;
+        }
+        reads |= chainReads;
+      }
+      byHook[hook] = reads;
+    }
+    return reads;
   }
 
   run(table: TableName, hook: Hook, packet: PacketHeaders, ct: ConntrackView): ChainResult {

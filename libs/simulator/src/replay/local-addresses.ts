@@ -51,23 +51,35 @@ export function inferLocalAddresses(
 
 /** Per capture, an address that is an endpoint of at least 90% of its IP packets. */
 function dominantAddresses(packets: readonly Packet[]): string[] {
-  const perCapture = new Map<string, { total: number; counts: Map<string, number> }>();
+  const perCapture = new Map<string, { total: number; counts: Map<string, { n: number }> }>();
+  // Consecutive packets nearly always come from the same capture: remember the last one.
+  let lastArtifact: string | undefined;
+  let capture: { total: number; counts: Map<string, { n: number }> } | undefined;
   for (const packet of packets) {
-    let capture = perCapture.get(packet.locator.artifact);
-    if (!capture) {
-      capture = { total: 0, counts: new Map() };
-      perCapture.set(packet.locator.artifact, capture);
+    if (capture === undefined || packet.locator.artifact !== lastArtifact) {
+      lastArtifact = packet.locator.artifact;
+      capture = perCapture.get(lastArtifact);
+      if (!capture) {
+        capture = { total: 0, counts: new Map() };
+        perCapture.set(lastArtifact, capture);
+      }
     }
     capture.total += 1;
-    capture.counts.set(packet.src, (capture.counts.get(packet.src) ?? 0) + 1);
-    if (packet.dst !== packet.src)
-      capture.counts.set(packet.dst, (capture.counts.get(packet.dst) ?? 0) + 1);
+    count(capture.counts, packet.src);
+    if (packet.dst !== packet.src) count(capture.counts, packet.dst);
   }
   const found: string[] = [];
   for (const { total, counts } of perCapture.values()) {
     if (total < 2) continue;
-    const dominant = [...counts].filter(([, count]) => count >= total * 0.9);
-    if (dominant.length === 1) found.push((dominant[0] as [string, number])[0]);
+    const dominant = [...counts].filter(([, count]) => count.n >= total * 0.9);
+    if (dominant.length === 1) found.push((dominant[0] as [string, { n: number }])[0]);
   }
   return found;
+}
+
+/** One map lookup per address: the counter is a box mutated in place. */
+function count(counts: Map<string, { n: number }>, address: string): void {
+  const box = counts.get(address);
+  if (box) box.n += 1;
+  else counts.set(address, { n: 1 });
 }

@@ -9,9 +9,15 @@ import {
   type KernelProfile,
   type TrackVerdict,
 } from '../conntrack/index.js';
-import { EndpointHost, endpointSettingsFromSysctls } from '../endpoints/index.js';
+import { TupleIndex } from '../conntrack/tuple-index.js';
+import {
+  EndpointHost,
+  defaultEndpointSettings,
+  endpointSettingsFromSysctls,
+} from '../endpoints/index.js';
 import { invertTuple, tupleKey, type CtInfo, type Tuple } from '../model/index.js';
 import {
+  FlowVerdictCache,
   RulesetEvaluator,
   type ChainResult,
   type ConntrackView,
@@ -104,7 +110,7 @@ export class ReplayEngine {
   /** Confirmed entries by original-tuple key, for anchors and re-NAT detection. */
   private readonly live = new Map<string, ConntrackRecord>();
   /** Last NAT binding per original tuple, kept after the entry is gone. */
-  private readonly bindings = new Map<string, { reply: string; text: string; entryId: number }>();
+  private readonly bindings = new TupleIndex<{ reply: Tuple; entryId: number }>();
   /** Original tuples the replay ever tracked (anchors about other flows are not comparable). */
   private readonly everTracked = new Set<string>();
   /** Post-NAT wire tuple → pre-NAT tuple, for packets this host sent. */
@@ -116,6 +122,8 @@ export class ReplayEngine {
   private readonly anchored: boolean;
   /** Wire tuples (as the SYN looked) that a local socket accepted (a SYN-ACK was captured). */
   private readonly acceptedSyns = new Set<string>();
+  /** Per confirmed entry (by id): the mangle/filter results its packets got (flow offload). */
+  private readonly flowCaches = new Map<number, FlowVerdictCache>();
   private readonly headers: Mutable<PacketHeaders> = {
     family: 4,
     protocol: 0,
@@ -173,6 +181,9 @@ export class ReplayEngine {
     this.table = new ConntrackTable({
       settings: conntrackSettingsFromSysctls(sysctls),
       profile: this.profile,
+      // A translated connection whose reply tuple is taken gets another source port, as the
+      // kernel's unique-tuple search gives it; its own stream keeps NAT picks reproducible.
+      random: seededRandom(this.seed + 1),
     });
     const rulesets = evidence.rulesets ?? [];
     this.evaluator = new RulesetEvaluator(rulesets, {
@@ -187,7 +198,8 @@ export class ReplayEngine {
     };
     this.host = new EndpointHost({
       addresses: this.local,
-      settings: endpointSettingsFromSysctls(sysctls),
+      // Defaults follow the kernel (the challenge ACK limit changed in 6.0), sysctls override.
+      settings: endpointSettingsFromSysctls(sysctls, defaultEndpointSettings(this.profile)),
       profile: this.profile,
     });
     // ss is usually taken after the capture: listeners and long-lived connections are taken
@@ -467,8 +479,12 @@ export class ReplayEngine {
     const firstHook: Hook = sent ? 'OUTPUT' : 'PREROUTING';
     const ctinfo: CtInfo = step.ctinfo ?? 'UNTRACKED';
 
+    // Packets of a confirmed entry reuse the chain results of earlier packets with the same
+    // inputs (exact: see FlowVerdictCache) where the chains are long enough for that to pay;
+    // the first packet of a connection walks.
+    const flow = entry && !verdict.created ? entry : undefined;
     if (this.tables.mangle) {
-      const mangle = this.evaluator.run('mangle', firstHook, h, this.view);
+      const mangle = this.runChain('mangle', firstHook, flow);
       if (this.decided(step, mangle, 'mangle', firstHook)) return this.drop(step, verdict);
     }
 
@@ -528,11 +544,11 @@ export class ReplayEngine {
       step.path = PacketPath.Forward;
     }
     if (!sent && this.tables.mangle && hook === 'FORWARD') {
-      const mangle = this.evaluator.run('mangle', hook, h, this.view);
+      const mangle = this.runChain('mangle', hook, flow);
       if (this.decided(step, mangle, 'mangle', hook)) return this.drop(step, verdict);
     }
     if (this.tables.filter) {
-      const filter = this.evaluator.run('filter', hook, h, this.view);
+      const filter = this.runChain('filter', hook, flow);
       if (filter.verdict !== 'NONE') {
         step.filterVerdict = filter.verdict;
         step.filterChain = FILTER_CHAIN_NAMES[hook];
@@ -608,6 +624,22 @@ export class ReplayEngine {
     }
 
     if (hook === 'INPUT' || (sent && toLocal)) this.deliver(step, packet, captured, now, position);
+  }
+
+  private runChain(table: TableName, hook: Hook, flow: ConntrackRecord | undefined): ChainResult {
+    const h = this.headers;
+    return flow === undefined || !this.evaluator.flowCacheWorthwhile(table, hook, h.family)
+      ? this.evaluator.run(table, hook, h, this.view)
+      : this.evaluator.runForFlow(table, hook, h, this.view, this.flowCache(flow));
+  }
+
+  private flowCache(entry: ConntrackRecord): FlowVerdictCache {
+    let cache = this.flowCaches.get(entry.id);
+    if (cache === undefined) {
+      cache = new FlowVerdictCache();
+      this.flowCaches.set(entry.id, cache);
+    }
+    return cache;
   }
 
   /** raw/mangle can end the path early; true when the packet goes no further. */
@@ -702,8 +734,9 @@ export class ReplayEngine {
         ack: tcp.ack,
         payloadLength: packet.payloadLength,
         window: tcp.window,
-        ...(tcp.options.timestamp ? { timestamp: tcp.options.timestamp } : {}),
-        ...(tcp.options.windowScale === undefined ? {} : { windowScale: tcp.options.windowScale }),
+        // Absent options as undefined fields, not conditional spreads: one shape, no copies.
+        timestamp: tcp.options.timestamp || undefined,
+        windowScale: tcp.options.windowScale,
       },
       now,
     );
@@ -711,8 +744,8 @@ export class ReplayEngine {
       step.delivery = {
         socket: 'sender',
         local: { ip: packet.src, port: packet.srcPort ?? 0 },
-        ...(seen.stateBefore === undefined ? {} : { stateBefore: seen.stateBefore }),
-        ...(seen.stateAfter === undefined ? {} : { stateAfter: seen.stateAfter }),
+        stateBefore: seen.stateBefore,
+        stateAfter: seen.stateAfter,
       };
     }
   }
@@ -878,10 +911,8 @@ export class ReplayEngine {
         ack: packet.tcp.ack,
         payloadLength: packet.payloadLength,
         window: packet.tcp.window,
-        ...(packet.tcp.options.timestamp ? { timestamp: packet.tcp.options.timestamp } : {}),
-        ...(packet.tcp.options.windowScale === undefined
-          ? {}
-          : { windowScale: packet.tcp.options.windowScale }),
+        timestamp: packet.tcp.options.timestamp || undefined,
+        windowScale: packet.tcp.options.windowScale,
       },
       now,
     );
@@ -898,9 +929,9 @@ export class ReplayEngine {
     step.delivery = {
       socket: delivery.socket,
       local: { ip: h.dst, port: h.dstPort },
-      ...(delivery.stateBefore === undefined ? {} : { stateBefore: delivery.stateBefore }),
-      ...(delivery.stateAfter === undefined ? {} : { stateAfter: delivery.stateAfter }),
-      ...(delivery.note === undefined ? {} : { note: delivery.note }),
+      stateBefore: delivery.stateBefore,
+      stateAfter: delivery.stateAfter,
+      note: delivery.note,
     };
     const r = delivery.response;
     if (r.kind === 'NONE') return;
@@ -970,27 +1001,28 @@ export class ReplayEngine {
     const natted = entry.nat !== undefined;
     // Keys cost: only kept when something will read them (anchors, re-NAT detection).
     if (!natted && !this.anchored) return;
-    const key = tupleKey(entry.original);
     if (this.anchored) {
+      const key = tupleKey(entry.original);
       this.live.set(key, entry);
       this.everTracked.add(key);
     }
     if (!natted) return;
-    const replyKey = tupleKey(entry.reply);
-    const backend = `${entry.reply.src}:${entry.reply.srcPort}`;
-    const before = this.bindings.get(key);
-    if (before && before.reply !== replyKey) {
+    const reply = entry.reply;
+    const before = this.bindings.getTuple(entry.original);
+    if (before && !sameTuple(before.reply, reply)) {
+      const was = `${before.reply.src}:${before.reply.srcPort}`;
+      const backend = `${reply.src}:${reply.srcPort}`;
       this.timeline.push({
         kind: 'renatted',
         timeUs: now,
         entry: snapshot(entry),
-        from: before.text,
+        from: was,
         to: backend,
         step: position,
-        note: `${tupleText(entry.original)} was silently re-NATed: entry ${before.entryId} sent it to ${before.text}, the new entry ${entry.id} sends it to ${backend}`,
+        note: `${tupleText(entry.original)} was silently re-NATed: entry ${before.entryId} sent it to ${was}, the new entry ${entry.id} sends it to ${backend}`,
       });
     }
-    this.bindings.set(key, { reply: replyKey, text: backend, entryId: entry.id });
+    this.bindings.set(entry.original, { reply, entryId: entry.id });
     this.wire.addEntry(entry);
   }
 
@@ -1002,6 +1034,7 @@ export class ReplayEngine {
     timer?: string,
     anchor?: string,
   ): void {
+    this.flowCaches.delete(entry.id);
     if (kind === 'flushed') this.flushed.add(entry.id);
     else if (this.flushed.has(entry.id)) return;
     if (this.anchored) {
@@ -1013,10 +1046,10 @@ export class ReplayEngine {
       kind,
       timeUs: now,
       entry: snapshot(entry),
-      ...(entry.tcpState === undefined ? {} : { from: entry.tcpState }),
-      ...(timer === undefined ? {} : { timer }),
-      ...(position === undefined ? {} : { step: position }),
-      ...(anchor === undefined ? {} : { anchor }),
+      from: entry.tcpState,
+      timer,
+      step: position,
+      anchor,
     });
   }
 
@@ -1100,6 +1133,17 @@ function destroyEntry(table: ConntrackTable, entry: ConntrackRecord, now: number
     return;
   }
   entry.expiresUs = now;
+}
+
+/** Field by field: what comparing `tupleKey` strings did, without building them. */
+function sameTuple(a: Tuple, b: Tuple): boolean {
+  return (
+    a.protocol === b.protocol &&
+    a.src === b.src &&
+    a.srcPort === b.srcPort &&
+    a.dst === b.dst &&
+    a.dstPort === b.dstPort
+  );
 }
 
 function snapshot(entry: ConntrackRecord): EntrySnapshot {

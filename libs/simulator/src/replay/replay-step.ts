@@ -37,10 +37,26 @@ export interface DeliveryRecord {
   readonly note?: string;
 }
 
+/** The fields few packets set (INVALID, REJECT, anchors, copies, what-if): kept apart. */
+class StepExtras {
+  invalidReason: string | undefined = undefined;
+  natTuple: Tuple | undefined = undefined;
+  natGuessed = false;
+  natChosenBy: string | undefined = undefined;
+  response: PredictedResponse | undefined = undefined;
+  observedAt = -1;
+  observedMatches = false;
+  sameAs = -1;
+  synthetic: string | undefined = undefined;
+  notes: string[] | undefined = undefined;
+}
+
 /**
  * One packet's verdicts in the replay's compact internal form: fields are plain values and
  * references to objects that exist anyway, so the hot loop allocates one object per packet;
- * the JSON shape is built only when someone asks for it (`toVerdict`).
+ * the JSON shape is built only when someone asks for it (`toVerdict`). Fields most packets
+ * leave at their default live in a second object made on first write (accessors below), so
+ * the million steps of a long replay stay small.
  */
 export class ReplayStep {
   path: PacketPath = PacketPath.In;
@@ -48,31 +64,96 @@ export class ReplayStep {
   stateBefore: TcpConntrackState | null = null;
   stateAfter: TcpConntrackState | null = null;
   entryId = -1;
-  invalidReason: string | undefined = undefined;
   natKind: string | undefined = undefined;
   natRule: CitedRule | undefined = undefined;
-  /** A binding made by this packet: the tuple after NAT. */
-  natTuple: Tuple | undefined = undefined;
   /** An existing binding this packet followed (its tuples no longer change once confirmed). */
   natEntry: { readonly original: Tuple; readonly reply: Tuple } | undefined = undefined;
   natReplyDirection = false;
   natSkipped: string | undefined = undefined;
-  natGuessed = false;
-  natChosenBy: string | undefined = undefined;
   filterVerdict = 'NONE';
   filterRule: CitedRule | undefined = undefined;
   filterChain: string | undefined = undefined;
   delivery: DeliveryRecord | undefined = undefined;
-  response: PredictedResponse | undefined = undefined;
-  /** Position (in the replay's order) of the packet that answered, and whether it matched. */
-  observedAt = -1;
-  observedMatches = false;
-  /** Position of the first sighting, for a packet seen again on another interface. */
-  sameAs = -1;
-  synthetic: string | undefined = undefined;
-  notes: string[] | undefined = undefined;
+  private extras: StepExtras | undefined = undefined;
 
   constructor(readonly packet: Packet) {}
+
+  private more(): StepExtras {
+    return (this.extras ??= new StepExtras());
+  }
+
+  get invalidReason(): string | undefined {
+    return this.extras?.invalidReason;
+  }
+  set invalidReason(value: string | undefined) {
+    if (value !== undefined || this.extras) this.more().invalidReason = value;
+  }
+
+  /** A binding made by this packet: the tuple after NAT. */
+  get natTuple(): Tuple | undefined {
+    return this.extras?.natTuple;
+  }
+  set natTuple(value: Tuple | undefined) {
+    if (value !== undefined || this.extras) this.more().natTuple = value;
+  }
+
+  get natGuessed(): boolean {
+    return this.extras?.natGuessed ?? false;
+  }
+  set natGuessed(value: boolean) {
+    if (value || this.extras) this.more().natGuessed = value;
+  }
+
+  get natChosenBy(): string | undefined {
+    return this.extras?.natChosenBy;
+  }
+  set natChosenBy(value: string | undefined) {
+    if (value !== undefined || this.extras) this.more().natChosenBy = value;
+  }
+
+  get response(): PredictedResponse | undefined {
+    return this.extras?.response;
+  }
+  set response(value: PredictedResponse | undefined) {
+    if (value !== undefined || this.extras) this.more().response = value;
+  }
+
+  /** Position (in the replay's order) of the packet that answered, and whether it matched. */
+  get observedAt(): number {
+    return this.extras?.observedAt ?? -1;
+  }
+  set observedAt(value: number) {
+    if (value !== -1 || this.extras) this.more().observedAt = value;
+  }
+
+  get observedMatches(): boolean {
+    return this.extras?.observedMatches ?? false;
+  }
+  set observedMatches(value: boolean) {
+    if (value || this.extras) this.more().observedMatches = value;
+  }
+
+  /** Position of the first sighting, for a packet seen again on another interface. */
+  get sameAs(): number {
+    return this.extras?.sameAs ?? -1;
+  }
+  set sameAs(value: number) {
+    if (value !== -1 || this.extras) this.more().sameAs = value;
+  }
+
+  get synthetic(): string | undefined {
+    return this.extras?.synthetic;
+  }
+  set synthetic(value: string | undefined) {
+    if (value !== undefined || this.extras) this.more().synthetic = value;
+  }
+
+  get notes(): string[] | undefined {
+    return this.extras?.notes;
+  }
+  set notes(value: string[] | undefined) {
+    if (value !== undefined || this.extras) this.more().notes = value;
+  }
 
   /** The tuple after NAT, computed when asked: most packets only follow their entry's binding. */
   get natTranslated(): Tuple | undefined {
@@ -83,7 +164,8 @@ export class ReplayStep {
   }
 
   note(text: string): void {
-    (this.notes ??= []).push(text);
+    const extras = this.more();
+    (extras.notes ??= []).push(text);
   }
 
   /** Dropped by a rule, a full table or an insert clash: nothing reached a socket. */
