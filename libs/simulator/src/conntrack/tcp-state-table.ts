@@ -1,5 +1,5 @@
 import { TcpFlag } from '@netmortem/domain';
-import type { TcpConntrackState } from '../model/index.js';
+import { TCP_CONNTRACK_STATES, type TcpConntrackState } from '../model/index.js';
 
 /**
  * TCP conntrack states as small integers, in the kernel's order (it matters: "state below
@@ -21,18 +21,8 @@ export const S = {
 } as const;
 export type StateCode = (typeof S)[keyof typeof S];
 
-export const STATE_NAMES: readonly TcpConntrackState[] = [
-  'NONE',
-  'SYN_SENT',
-  'SYN_RECV',
-  'ESTABLISHED',
-  'FIN_WAIT',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'TIME_WAIT',
-  'CLOSE',
-  'SYN_SENT2',
-];
+/** By state code: the order of TCP_CONNTRACK_STATES is the kernel's enum order. */
+export const STATE_NAMES: readonly TcpConntrackState[] = TCP_CONNTRACK_STATES;
 
 export function stateCode(name: TcpConntrackState): number {
   return STATE_NAMES.indexOf(name);

@@ -1,3 +1,4 @@
+import { formatAddress } from '@netmortem/evidence';
 /**
  * IP addresses as 32-bit words (one for IPv4, four for IPv6), so prefix and range tests are
  * a few integer operations per packet instead of string work.
@@ -110,31 +111,10 @@ export function addressKey(address: IpAddress): string {
   return key;
 }
 
+/** Text as the capture reader writes it, so translated tuples compare equal to captured ones. */
 export function formatIpAddress(address: IpAddress): string {
-  if (address.family === 4) {
-    const w = address.words[0] ?? 0;
-    return `${w >>> 24}.${(w >>> 16) & 255}.${(w >>> 8) & 255}.${w & 255}`;
-  }
-  const groups = address.words.flatMap((w) => [w >>> 16, w & 0xffff]);
-  // Longest run of zero groups becomes '::' (RFC 5952).
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  const [w0 = 0, w1 = 0, w2 = 0, w3 = 0] = address.words;
+  return formatAddress(address.family, w0, w1, w2, w3);
 }
 
 /** Compares two addresses of the same family word by word (-1, 0, 1). */
