@@ -285,5 +285,6 @@ describe('capture redaction of real captures', () => {
       { numRuns: 200 },
     );
     fc.assert(fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => void redact(bytes, 64)));
-  });
+    // 200 mutated real captures: seconds of work, more on a busy machine.
+  }, 60_000);
 });
