@@ -193,19 +193,13 @@ export function compileTable(
  */
 export function flowStableReads(base: CompiledChain): number {
   let reads = 0;
-  const seen = new Set<CompiledChain>();
-  const work = [base];
-  while (work.length > 0) {
-    const chain = work.pop() as CompiledChain;
-    if (seen.has(chain)) continue;
-    seen.add(chain);
+  for (const chain of reachableChains(base)) {
     for (const rule of chain.rules) {
       if (!rule.flowStable || rule.action.kind === 'nat' || rule.action.kind === 'tproxy')
         return -1;
       reads |= rule.flowReads;
       // The reject decision looks at the flags (no reset answers a RST).
       if (rule.action.kind === 'reject') reads |= FlowReads.TcpFlags;
-      if (rule.jumpTo) work.push(rule.jumpTo);
     }
   }
   return reads;
@@ -214,14 +208,19 @@ export function flowStableReads(base: CompiledChain): number {
 /** How many rules a walk from `base` could visit at most (every reachable chain once). */
 export function reachableRuleCount(base: CompiledChain): number {
   let count = 0;
+  for (const chain of reachableChains(base)) count += chain.rules.length;
+  return count;
+}
+
+/** Every chain a walk from `base` can reach through jumps and gotos, each once. */
+function reachableChains(base: CompiledChain): Set<CompiledChain> {
   const seen = new Set<CompiledChain>();
   const work = [base];
   while (work.length > 0) {
     const chain = work.pop() as CompiledChain;
     if (seen.has(chain)) continue;
     seen.add(chain);
-    count += chain.rules.length;
     for (const rule of chain.rules) if (rule.jumpTo) work.push(rule.jumpTo);
   }
-  return count;
+  return seen;
 }
