@@ -10,23 +10,12 @@ import {
 import type { ProcessContext } from './socket-replies.js';
 import type { EndpointSegment } from './tcp-segment.js';
 import type { FullSocket } from './tcp-socket.js';
+import { clientSegment } from '../testing/client-segment.js';
 
 const { ACK, SYN, FIN, RST, PSH } = TcpFlag;
 
 function seg(tcpFlags: number, seq: number, ack = 0, payloadLength = 0): EndpointSegment {
-  return {
-    family: 4,
-    protocol: 6,
-    src: '10.0.0.1',
-    dst: '10.0.0.2',
-    srcPort: 40000,
-    dstPort: 80,
-    tcpFlags,
-    seq,
-    ack,
-    payloadLength,
-    window: 1000,
-  };
+  return clientSegment(tcpFlags, seq, ack, { payloadLength, window: 1000 });
 }
 
 /** Peer sends from 5000, we send from 9000; nothing in flight. */

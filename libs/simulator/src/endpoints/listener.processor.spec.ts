@@ -6,23 +6,12 @@ import { processListener, processRequest, requestLifetimeUs } from './listener.p
 import type { ProcessContext } from './socket-replies.js';
 import type { EndpointSegment } from './tcp-segment.js';
 import type { ListenerSocket } from './tcp-socket.js';
+import { clientSegment } from '../testing/client-segment.js';
 
 const { ACK, SYN, RST, FIN, PSH } = TcpFlag;
 
 function seg(tcpFlags: number, seq: number, ack = 0, payloadLength = 0): EndpointSegment {
-  return {
-    family: 4,
-    protocol: 6,
-    src: '10.0.0.1',
-    dst: '10.0.0.2',
-    srcPort: 40000,
-    dstPort: 80,
-    tcpFlags,
-    seq,
-    ack,
-    payloadLength,
-    window: 64240,
-  };
+  return clientSegment(tcpFlags, seq, ack, { payloadLength, window: 64240 });
 }
 const listener = (backlogFull = false): ListenerSocket => ({
   key: '::|80',

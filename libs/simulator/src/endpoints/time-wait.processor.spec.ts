@@ -6,6 +6,7 @@ import type { ProcessContext } from './socket-replies.js';
 import type { EndpointSegment } from './tcp-segment.js';
 import type { TimeWaitSocket } from './tcp-socket.js';
 import { inWindow, processTimeWait } from './time-wait.processor.js';
+import { clientSegment } from '../testing/client-segment.js';
 
 const { ACK, SYN, FIN, RST } = TcpFlag;
 
@@ -15,20 +16,7 @@ function seg(
   ack = 0,
   extra: Partial<EndpointSegment> = {},
 ): EndpointSegment {
-  return {
-    family: 4,
-    protocol: 6,
-    src: '10.0.0.1',
-    dst: '10.0.0.2',
-    srcPort: 40000,
-    dstPort: 80,
-    tcpFlags,
-    seq,
-    ack,
-    payloadLength: 0,
-    window: 500,
-    ...extra,
-  };
+  return clientSegment(tcpFlags, seq, ack, { window: 500, ...extra });
 }
 
 function tw(
