@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const PURE_LIBS = ['domain', 'catalogue', 'evidence', 'simulator'];
+const PURE_LIBS = ['domain', 'catalogue', 'evidence', 'simulator', 'matcher'];
 const frameworkImports = [
   {
     group: ['@nestjs/*'],

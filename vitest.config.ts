@@ -6,7 +6,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 // Tests read the libraries' sources, so a stale dist/ never hides a change.
 const libraries = {
-  find: /^@netmortem\/(domain|config|catalogue|evidence|simulator|labs|storage|bundle|jobs|db|collector)$/,
+  find: /^@netmortem\/(domain|config|catalogue|evidence|simulator|matcher|labs|storage|bundle|jobs|db|collector)$/,
   replacement: `${root}libs/$1/src/index.ts`,
 };
 

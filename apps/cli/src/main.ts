@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.command.js';
+import { registerAnalyzeCommand } from './commands/analyze.command.js';
 import { registerCollectCommand } from './commands/collect.command.js';
 import { registerInspectCommand } from './commands/inspect.command.js';
 import { registerMigrateCommand } from './commands/migrate.command.js';
@@ -21,6 +22,7 @@ const program = new Command()
 
 registerStartCommand(program);
 registerUploadCommand(program);
+registerAnalyzeCommand(program);
 registerInspectCommand(program);
 registerSimulateCommand(program);
 registerRedactCommand(program);

@@ -13,7 +13,8 @@ import { DetectStage } from './pipeline/stages/detect.stage.js';
 import { ParseStage } from './pipeline/stages/parse.stage.js';
 import { PersistStage } from './pipeline/stages/persist.stage.js';
 import { SimulateStage } from './pipeline/stages/simulate.stage.js';
-import { UnavailableStage } from './pipeline/stages/unavailable.stage.js';
+import { MatchStage } from './pipeline/stages/match.stage.js';
+import { StoredEvidence } from './pipeline/stored-evidence.js';
 import { UnpackStage } from './pipeline/stages/unpack.stage.js';
 import { AnalysisProcessor } from './processors/analysis.processor.js';
 
@@ -51,7 +52,9 @@ export class WorkerModule {
         DetectStage,
         ParseStage,
         SimulateStage,
+        MatchStage,
         PersistStage,
+        StoredEvidence,
         {
           provide: STAGE_HANDLERS,
           useFactory: (
@@ -59,16 +62,17 @@ export class WorkerModule {
             detect: DetectStage,
             parse: ParseStage,
             simulate: SimulateStage,
+            match: MatchStage,
             persist: PersistStage,
           ): StageHandlers => ({
             unpack,
             detect,
             parse,
             simulate,
-            match: new UnavailableStage('match', 'the root-cause matcher is not built yet'),
+            match,
             persist,
           }),
-          inject: [UnpackStage, DetectStage, ParseStage, SimulateStage, PersistStage],
+          inject: [UnpackStage, DetectStage, ParseStage, SimulateStage, MatchStage, PersistStage],
         },
         AnalysisPipeline,
         AnalysisProcessor,

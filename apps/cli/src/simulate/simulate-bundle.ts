@@ -1,4 +1,5 @@
 import {
+  parseRuleLines,
   parseWhatIfSpecs,
   replayEvidence,
   whatIf,
@@ -6,7 +7,7 @@ import {
   type ReplayOptions,
   type ReplayRun,
 } from '@netmortem/simulator';
-import { parseRuleLines, readSimulationInput } from './simulate-input.js';
+import { readSimulationInput } from './simulate-input.js';
 
 export interface SimulateOptions {
   readonly kernel?: string;

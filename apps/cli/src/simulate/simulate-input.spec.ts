@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseRuleLines, readSimulationInput } from './simulate-input.js';
+import { readSimulationInput } from './simulate-input.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../../examples/', import.meta.url));
 
@@ -22,21 +22,5 @@ describe('readSimulationInput', () => {
       path.join(EXAMPLES, 'client-node-kube-proxy', 'client.pcap'),
     );
     expect(evidence.packets[0]?.locator.artifact).toBe('client.pcap');
-  });
-});
-
-describe('parseRuleLines', () => {
-  it('parses an added rule with the evidence’s own iptables-save parser', async () => {
-    const [added] = await parseRuleLines([
-      {
-        table: 'mangle',
-        chain: 'PREROUTING',
-        line: '-I PREROUTING -m conntrack --ctstate INVALID -j DROP',
-        insert: true,
-      },
-    ]);
-    expect(added?.insert).toBe(true);
-    expect(added?.rule.target?.name).toBe('DROP');
-    expect(added?.rule.matches.some((m) => m.module === 'conntrack')).toBe(true);
   });
 });

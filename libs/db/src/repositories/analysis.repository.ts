@@ -36,6 +36,14 @@ export class AnalysisRepository {
     });
   }
 
+  /** Every analysis of every bundle of an incident, newest first. */
+  listByIncident(teamId: string, incidentId: string): Promise<Analysis[]> {
+    return this.db.analysis.findMany({
+      where: { teamId, bundle: { incidentId } },
+      orderBy: { queuedAt: 'desc' },
+    });
+  }
+
   createQueued(input: { teamId: string; bundleId: string; requestId: string }): Promise<Analysis> {
     return this.db.analysis.create({ data: input });
   }
@@ -78,6 +86,10 @@ export class AnalysisRepository {
 
   async setSimulationKey(id: string, simulationKey: string): Promise<void> {
     await this.db.analysis.update({ where: { id }, data: { simulationKey } });
+  }
+
+  async setReportKey(id: string, reportKey: string): Promise<void> {
+    await this.db.analysis.update({ where: { id }, data: { reportKey } });
   }
 
   async succeed(id: string, catalogueVersion: string, at: Date): Promise<void> {

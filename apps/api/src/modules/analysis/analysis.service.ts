@@ -36,6 +36,10 @@ export class AnalysisService {
     return (await this.analyses.listByBundle(actor.teamId, bundleId)).map(toAnalysis);
   }
 
+  async listByIncident(actor: Actor, incidentId: string): Promise<Analysis[]> {
+    return (await this.analyses.listByIncident(actor.teamId, incidentId)).map(toAnalysis);
+  }
+
   async listFindings(actor: Actor, analysisId: string): Promise<Finding[]> {
     return (await this.findings.listByAnalysis(actor.teamId, analysisId)).map(toFinding);
   }

@@ -2,6 +2,8 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, RequestId } from '../../common/auth/current-actor.decorator.js';
 import { SchemaPipe } from '../../common/http/schema.pipe.js';
+import { AnalysisService } from '../analysis/analysis.service.js';
+import { Analysis } from '../analysis/models/analysis.model.js';
 import { BundleService } from '../bundle/bundle.service.js';
 import { Bundle } from '../bundle/models/bundle.model.js';
 import {
@@ -30,6 +32,7 @@ export class IncidentResolver {
   constructor(
     private readonly incidentService: IncidentService,
     private readonly bundleService: BundleService,
+    private readonly analysisService: AnalysisService,
   ) {}
 
   @Query(() => IncidentConnection, { description: 'Newest first, 25 per page by default.' })
@@ -90,6 +93,13 @@ export class IncidentResolver {
   @ResolveField(() => [Bundle])
   bundles(@CurrentActor() actor: Actor, @Parent() incident: Incident): Promise<Bundle[]> {
     return this.bundleService.listByIncident(actor, incident.id);
+  }
+
+  @ResolveField(() => [Analysis], {
+    description: 'Analyses of every bundle of the incident, newest first.',
+  })
+  analyses(@CurrentActor() actor: Actor, @Parent() incident: Incident): Promise<Analysis[]> {
+    return this.analysisService.listByIncident(actor, incident.id);
   }
 
   @ResolveField(() => [Comment])

@@ -25,6 +25,7 @@ import type { SimulationReport } from '../simulation/simulation-document.js';
 import type { StageContext } from '../stage-handler.js';
 import { ParseStage } from './parse.stage.js';
 import { SimulateStage } from './simulate.stage.js';
+import { StoredEvidence } from '../stored-evidence.js';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples/client-node-kube-proxy');
 
@@ -91,7 +92,7 @@ describe(SimulateStage.name, () => {
     const config = { SIMULATE_MAX_PACKETS: maxPackets } as WorkerEnv;
     return {
       context: { job, analysis, log },
-      sut: new SimulateStage(store, config, artifacts, analyses),
+      sut: new SimulateStage(store, config, new StoredEvidence(store, artifacts), analyses),
     };
   }
 

@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
-import { text } from 'node:stream/consumers';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import { Inject, Injectable } from '@nestjs/common';
-import { AnalysisRepository, ArtifactRepository } from '@netmortem/db';
-import { NetmortemError, type EvidenceSet } from '@netmortem/domain';
-import { collectCapturePackets, type CaptureSource } from '@netmortem/evidence';
+import { AnalysisRepository } from '@netmortem/db';
+import { NetmortemError } from '@netmortem/domain';
+import { collectCapturePackets } from '@netmortem/evidence';
 import { replayEvidence, type ReplayEvidence } from '@netmortem/simulator';
 import type { ObjectStore } from '@netmortem/storage';
 import { WORKER_CONFIG, type WorkerEnv } from '../../config/worker-config.js';
 import { OBJECT_STORE } from '../object-store.provider.js';
+import { StoredEvidence } from '../stored-evidence.js';
 import { simulationJsonChunks, type SimulationReport } from '../simulation/simulation-document.js';
 import { simulationNote } from '../simulation/simulation-tally.js';
 import type { StageContext, StageHandler, StageOutcome } from '../stage-handler.js';
@@ -27,19 +27,12 @@ export class SimulateStage implements StageHandler {
   constructor(
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(WORKER_CONFIG) private readonly config: WorkerEnv,
-    private readonly artifacts: ArtifactRepository,
+    private readonly stored: StoredEvidence,
     private readonly analyses: AnalysisRepository,
   ) {}
 
   async run({ analysis, log }: StageContext): Promise<StageOutcome> {
-    if (analysis.evidenceKey === null) {
-      throw new NetmortemError(
-        'EVIDENCE_MISSING',
-        `analysis ${analysis.id} has no stored evidence: the parse stage has not finished`,
-        { analysisId: analysis.id },
-      );
-    }
-    const evidence = await this.loadEvidence(analysis.evidenceKey);
+    const evidence = await this.stored.load(analysis);
     if (evidence.captures.length === 0) {
       return {
         state: 'done',
@@ -49,7 +42,7 @@ export class SimulateStage implements StageHandler {
 
     const started = performance.now();
     const reading = await collectCapturePackets(
-      await this.captureSources(analysis.bundleId, evidence),
+      await this.stored.captureSources(analysis.bundleId, evidence),
       {
         maxPackets: this.config.SIMULATE_MAX_PACKETS,
       },
@@ -103,28 +96,6 @@ export class SimulateStage implements StageHandler {
     );
     const issues = reading.issues.length > 0 ? `; ${reading.issues.length} capture issue(s)` : '';
     return { state: 'done', note: `${simulationNote(report, reading.maxPackets)}${issues}` };
-  }
-
-  private async loadEvidence(key: string): Promise<EvidenceSet> {
-    const json = await text((await this.store.get(key)).pipe(createGunzip()));
-    return JSON.parse(json) as EvidenceSet;
-  }
-
-  /** The capture artifacts, opened from the object store; one the rows lack is reported. */
-  private async captureSources(bundleId: string, evidence: EvidenceSet): Promise<CaptureSource[]> {
-    const rows = new Map(
-      (await this.artifacts.listByBundle(bundleId)).map((row) => [row.path, row.storageKey]),
-    );
-    return evidence.captures.map((capture) => {
-      const key = rows.get(capture.artifact);
-      return {
-        path: capture.artifact,
-        open: () =>
-          key === undefined
-            ? Promise.reject(new Error('no stored artifact has this path'))
-            : this.store.get(key),
-      };
-    });
   }
 }
 

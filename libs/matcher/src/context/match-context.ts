@@ -1,0 +1,143 @@
+import type { EvidenceSet, Flow, LogEvent, Packet } from '@netmortem/domain';
+import {
+  replayEvidence,
+  type PacketVerdict,
+  type ReplayEvidence,
+  type ReplayOptions,
+  type ReplayRun,
+} from '@netmortem/simulator';
+import { conntrackHistories, type TupleHistory } from './conntrack-history.js';
+import { HostSettings } from './host-settings.js';
+import { packetsWorthReplaying } from './replay-scope.js';
+import { RulesetFacts } from './ruleset-facts.js';
+
+export interface MatchInput {
+  readonly evidence: EvidenceSet;
+  /** Every packet of every capture (the evidence keeps flows, not packets). */
+  readonly packets?: readonly Packet[];
+}
+
+export interface MatchOptions {
+  /** Passed to the simulator (kernel override, sysctl overrides, local addresses). */
+  readonly replay?: ReplayOptions;
+  /** At most this many packets of suspicious flows are replayed (the earliest ones). */
+  readonly maxReplayPackets?: number;
+}
+
+const DEFAULT_MAX_REPLAY_PACKETS = 500_000;
+
+/**
+ * Everything a detector reads, computed once per bundle: the evidence, the host's settings,
+ * the ruleset's shape, conntrack histories, and the simulator's replay (on first use).
+ */
+export class MatchContext {
+  readonly evidence: EvidenceSet;
+  readonly packets: readonly Packet[];
+  readonly settings: HostSettings;
+  readonly rules: RulesetFacts;
+  readonly histories: readonly TupleHistory[];
+  private replayRun: ReplayRun | null | undefined;
+  private verdictIndex: Map<string, PacketVerdict> | undefined;
+  private packetIndex: Map<string, Packet> | undefined;
+
+  constructor(
+    input: MatchInput,
+    readonly options: MatchOptions = {},
+  ) {
+    this.evidence = input.evidence;
+    this.packets = input.packets ?? [];
+    this.settings = new HostSettings(input.evidence.sysctls, input.evidence.kernels);
+    this.rules = new RulesetFacts(input.evidence.rulesets);
+    this.histories = conntrackHistories(input.evidence.conntrackEvents);
+  }
+
+  /** The simulator's replay of the suspicious flows, or null when no capture shows one. */
+  get replay(): ReplayRun | null {
+    if (this.replayRun === undefined) {
+      const input = this.replayEvidenceInput();
+      this.replayRun =
+        input.packets.length === 0 ? null : replayEvidence(input, this.options.replay ?? {});
+    }
+    return this.replayRun;
+  }
+
+  /** The replay's verdict on one captured packet (first observation when seen twice). */
+  verdict(capture: string, index: number): PacketVerdict | undefined {
+    if (!this.verdictIndex) {
+      this.verdictIndex = new Map();
+      const run = this.replay;
+      if (run) {
+        for (const v of run.packets()) {
+          const key = `${v.capture}#${v.index}`;
+          if (!this.verdictIndex.has(key)) this.verdictIndex.set(key, v);
+        }
+      }
+    }
+    return this.verdictIndex.get(`${capture}#${index}`);
+  }
+
+  /** Every replayed verdict, in replay order. */
+  verdicts(): PacketVerdict[] {
+    this.verdict('', 0);
+    return [...(this.verdictIndex?.values() ?? [])];
+  }
+
+  private scoped: readonly Packet[] | undefined;
+
+  replayEvidenceInput(): ReplayEvidence {
+    const e = this.evidence;
+    this.scoped ??= packetsWorthReplaying(
+      e,
+      this.packets,
+      this.options.maxReplayPackets ?? DEFAULT_MAX_REPLAY_PACKETS,
+    );
+    return {
+      packets: this.scoped,
+      rulesets: e.rulesets,
+      sysctls: e.sysctls,
+      kernels: e.kernels,
+      conntrackEntries: e.conntrackEntries,
+      conntrackEvents: e.conntrackEvents,
+      sockets: e.sockets,
+    };
+  }
+
+  packet(capture: string, index: number): Packet | undefined {
+    if (!this.packetIndex) {
+      this.packetIndex = new Map();
+      for (const p of this.packets)
+        this.packetIndex.set(`${p.locator.artifact}#${p.locator.packet ?? 0}`, p);
+    }
+    return this.packetIndex.get(`${capture}#${index}`);
+  }
+
+  get tcpFlows(): readonly Flow[] {
+    return this.evidence.flows.filter((f) => f.protocol === 'tcp');
+  }
+
+  logs(kinds: readonly string[]): LogEvent[] {
+    return this.evidence.logEvents.filter(
+      (e) => e.errorKind !== undefined && kinds.includes(e.errorKind),
+    );
+  }
+
+  counter(name: string): { value: number; artifact: string } | undefined {
+    for (const set of this.evidence.counters) {
+      const value = set.counters[name];
+      if (value !== undefined) return { value, artifact: set.locator.artifact };
+    }
+    return undefined;
+  }
+
+  conntrackStat(name: string): { value: number; artifact: string } | undefined {
+    for (const stats of this.evidence.conntrackStats) {
+      const value = stats.totals[name];
+      if (value !== undefined) return { value, artifact: stats.locator.artifact };
+    }
+    return undefined;
+  }
+
+  hasKind(kind: string): boolean {
+    return this.evidence.artifacts.some((a) => a.kind === kind && a.status !== 'failed');
+  }
+}
