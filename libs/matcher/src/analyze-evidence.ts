@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { CATALOGUE_VERSION, findBuiltinRootCause } from '@netmortem/catalogue';
-import type { ArtifactKind } from '@netmortem/domain';
 import { MatchContext, type MatchInput, type MatchOptions } from './context/match-context.js';
 import { DETECTORS } from './detectors/index.js';
 import type { Candidate, Detector } from './detectors/detector.js';
