@@ -18,7 +18,12 @@ interface Expected {
 
 interface AnalyzeJson {
   artifacts: { path: string; kind: string; status: string }[];
-  findings: { rootCause: string; confidence: number; flow?: { client: string; server: string; backend?: string }; evidence: unknown[] }[];
+  findings: {
+    rootCause: string;
+    confidence: number;
+    flow?: { client: string; server: string; backend?: string };
+    evidence: unknown[];
+  }[];
   risks: { rootCause: string }[];
 }
 
@@ -32,7 +37,11 @@ function recordedBundles(): { dir: string; expected: Expected }[] {
     for (const file of readdirSync(labDir).sort()) {
       if (!file.endsWith('.expected.json')) continue;
       const dir = path.join(labDir, file.replace(/\.expected\.json$/, ''));
-      if (existsSync(dir)) out.push({ dir, expected: JSON.parse(readFileSync(path.join(labDir, file), 'utf8')) as Expected });
+      if (existsSync(dir))
+        out.push({
+          dir,
+          expected: JSON.parse(readFileSync(path.join(labDir, file), 'utf8')) as Expected,
+        });
     }
   }
   return out;
@@ -65,12 +74,17 @@ describe('netmortem analyze on the recorded lab bundles', () => {
         return;
       }
       const top = report.findings[0];
-      expect(top?.rootCause, JSON.stringify(report.findings.map((f) => [f.rootCause, f.confidence]))).toBe(expected.rootCause);
+      expect(
+        top?.rootCause,
+        JSON.stringify(report.findings.map((f) => [f.rootCause, f.confidence])),
+      ).toBe(expected.rootCause);
       expect(top!.confidence).toBeGreaterThanOrEqual(0.5);
       expect(top!.evidence.length).toBeGreaterThan(0);
       if (expected.flow) {
         expect(top!.flow?.client).toBe(expected.flow.client);
-        expect([expected.flow.server, ...(expected.flow.serverAlternatives ?? [])]).toContain(top!.flow?.server);
+        expect([expected.flow.server, ...(expected.flow.serverAlternatives ?? [])]).toContain(
+          top!.flow?.server,
+        );
       }
     },
     60_000,

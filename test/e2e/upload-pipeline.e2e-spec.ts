@@ -61,9 +61,7 @@ describe('upload → queue → worker → GraphQL (Redis queue)', () => {
     expect(analysis.stages.find((s) => s.name === 'simulate')?.note).toBe(
       'nothing to replay: the bundle holds no capture (pcap or pcapng)',
     );
-    expect(analysis.stages.find((s) => s.name === 'match')?.note).toMatch(
-      /^no known root cause/,
-    );
+    expect(analysis.stages.find((s) => s.name === 'match')?.note).toMatch(/^no known root cause/);
     expect(analysis.catalogueVersion).toMatch(/^[0-9a-f]{12}$/);
 
     const incident = await client.data<{

@@ -1,1 +1,2 @@
 export * from './conntrack-differential/index.js';
+export * from './reproduction/index.js';

@@ -20,7 +20,10 @@ export interface BundleEvidence {
  * evidence plus the decoded packets of its captures. Throws only when the bundle itself is
  * unusable; a bad artifact becomes a warning and the rest is still read.
  */
-export async function readBundleEvidence(target: string, scratchPrefix: string): Promise<BundleEvidence> {
+export async function readBundleEvidence(
+  target: string,
+  scratchPrefix: string,
+): Promise<BundleEvidence> {
   const bundle = await openBundle(target, scratchPrefix);
   try {
     if (bundle.files.length === 0) throw new Error(`${target}: the bundle holds no files`);

@@ -16,7 +16,10 @@ export function registerAnalyzeCommand(program: Command): void {
       if (!(FORMATS as readonly string[]).includes(flags.format)) {
         throw new Error(`--format must be one of ${FORMATS.join(', ')}, not "${flags.format}"`);
       }
-      const { report, warnings } = await analyzeBundle(target, flags.kernel === undefined ? {} : { kernel: flags.kernel });
+      const { report, warnings } = await analyzeBundle(
+        target,
+        flags.kernel === undefined ? {} : { kernel: flags.kernel },
+      );
       for (const warning of warnings) process.stderr.write(`netmortem: warning: ${warning}\n`);
       const out =
         flags.format === 'json'

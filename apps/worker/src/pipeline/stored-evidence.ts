@@ -18,7 +18,10 @@ export class StoredEvidence {
     private readonly artifacts: ArtifactRepository,
   ) {}
 
-  async load(analysis: { readonly id: string; readonly evidenceKey: string | null }): Promise<EvidenceSet> {
+  async load(analysis: {
+    readonly id: string;
+    readonly evidenceKey: string | null;
+  }): Promise<EvidenceSet> {
     if (analysis.evidenceKey === null) {
       throw new NetmortemError(
         'EVIDENCE_MISSING',

@@ -6,7 +6,7 @@ import { compareWithKernel } from './compare/run-differential.js';
 import { formatReport } from './compare/differential-report.js';
 import { isKnownDivergence, KNOWN_DIVERGENCES, variantOf } from './compare/known-divergences.js';
 import { REQUIRED_TOOLS, runKernelSuite } from './kernel/kernel-runner.js';
-import { hasProgram } from './kernel/run-command.js';
+import { hasProgram } from '../shell/run-command.js';
 import { DEFAULT_SUITE_SEED, generateSuite } from './sequences/generate-suite.js';
 
 const missing = REQUIRED_TOOLS.filter((tool) => !hasProgram(tool));

@@ -22,6 +22,12 @@ export interface ConnectAttempt {
   readonly completed: boolean;
 }
 
+/**
+ * A detector weighs at most this many failed connects: the earliest tell the story, the rest
+ * only repeat it, and each one costs a look across the bundle's flows.
+ */
+export const MAX_WEIGHED_ATTEMPTS = 200;
+
 export function troubledConnects(context: MatchContext): ConnectAttempt[] {
   const out: ConnectAttempt[] = [];
   for (const flow of context.tcpFlows) {
@@ -84,11 +90,14 @@ export function connectFailureLogs(
     .map((e) => pointerAt(e.locator, `${e.errorKind}: ${e.message.slice(0, 160)}`));
 }
 
-/** Timeouts and upstream connect failures reported by applications and proxies. */
-export function connectFailureEvents(context: MatchContext): LogEvent[] {
-  return context
-    .logs(['ETIMEDOUT', 'UPSTREAM_CONNECT_FAILURE'])
-    .filter((e) => e.source !== 'kernel');
+const CONNECT_FAILURES: readonly LogErrorKind[] = ['ETIMEDOUT', 'UPSTREAM_CONNECT_FAILURE'];
+
+/** Timeouts and upstream connect failures (or the given kinds) reported by applications and proxies. */
+export function connectFailureEvents(
+  context: MatchContext,
+  kinds: readonly LogErrorKind[] = CONNECT_FAILURES,
+): LogEvent[] {
+  return context.logs(kinds).filter((e) => e.source !== 'kernel');
 }
 
 /** The first failure log that names both ends: the failing flow when no capture shows one. */
@@ -100,6 +109,6 @@ export function flowFromLogs(events: readonly LogEvent[]): FlowRef | undefined {
 }
 
 function namesNothingElse(e: LogEvent, flow: FlowRef): boolean {
-  const named = [e.client, e.server].filter((x) => x !== undefined).map((x) => endpointText(x!));
+  const named = [e.client, e.server].flatMap((x) => (x === undefined ? [] : [endpointText(x)]));
   return named.length === 0 || named.some((n) => n === flow.client || n === flow.server);
 }

@@ -5,8 +5,8 @@ import { durationText, packetPointer, pointerAt, timeText } from '../context/poi
 import { coincidingTimer, describeTimer } from '../context/timer-coincidence.js';
 import type { NarrativeStep } from '../report/analysis-report.js';
 import { Weighing } from '../scoring/weighing.js';
-import type { Candidate, Detector } from './detector.js';
-import { anomalies, flowRef, seconds } from './flow-signals.js';
+import type { Candidate, Detector, FailurePacket } from './detector.js';
+import { anomalies, flowPackets, flowRef, fromClient, seconds } from './flow-signals.js';
 import { resetLogs } from './shared-evidence.js';
 
 const ID = 'conntrack-expiry-rebalance';
@@ -106,9 +106,11 @@ function fromEvents(context: MatchContext, renat: Renat): Candidate {
     });
   }
   for (const log of resetLogs(context).slice(0, 2)) w.for('weak', log);
+  const failure = capturedPacketAfter(context, original.src, original.srcPort, recreated.timeUs);
   return {
     rootCause: ID,
     flow: { client, server, backend: renat.after },
+    ...(failure ? { failure } : {}),
     weighing: w,
     summary: `The conntrack entry of ${client} → ${server} was destroyed while the connection was still open; its next packet was NATed afresh to ${renat.after} instead of ${renat.before}, which did not know the connection and reset it.`,
     narrative,
@@ -216,6 +218,43 @@ function fromCapture(context: MatchContext, flow: Flow): Candidate | undefined {
         'record `conntrack -E -o timestamp` on the node: a DESTROY of this tuple then a NEW bound to another backend confirms it',
       ],
     };
+  }
+  return undefined;
+}
+
+/**
+ * The client's first captured packet at or after the entry was re-created: the one a fix
+ * (keepalive, a longer timeout) should keep on its old entry. Without event timestamps, the
+ * first packet after the flow's longest idle gap.
+ */
+function capturedPacketAfter(
+  context: MatchContext,
+  clientIp: string,
+  clientPort: number | undefined,
+  atUs: number | undefined,
+): FailurePacket | undefined {
+  for (const flow of context.tcpFlows) {
+    if (flow.client.ip !== clientIp || flow.client.port !== clientPort) continue;
+    if (atUs !== undefined) {
+      const p = flowPackets(context, flow).find(
+        (x) => fromClient(flow, x) && x.timeUs >= atUs - 1000,
+      );
+      if (p)
+        return {
+          capture: flow.capture,
+          index: p.locator.packet ?? 0,
+          what: 'the re-NAT of the connection',
+        };
+    }
+    const gap = anomalies(flow, 'idle-gap').sort(
+      (a, b) => (b.intervalUs ?? 0) - (a.intervalUs ?? 0),
+    )[0];
+    if (gap?.locator.packet !== undefined)
+      return {
+        capture: flow.capture,
+        index: gap.locator.packet,
+        what: 'the re-NAT of the connection',
+      };
   }
   return undefined;
 }

@@ -7,17 +7,29 @@ import {
   connectFailureEvents,
   connectFailureLogs,
   flowFromLogs,
+  MAX_WEIGHED_ATTEMPTS,
   synScheduleText,
   troubledConnects,
   type ConnectAttempt,
 } from './connect-failures.js';
-import { conntrackCounter, counted, netCounter, type CounterReading } from './counter-readings.js';
+import {
+  conntrackCounter,
+  counted,
+  counting,
+  netCounter,
+  type CounterReading,
+} from './counter-readings.js';
 import type { Candidate, Detector } from './detector.js';
 import { flowRef } from './flow-signals.js';
 
 const ID = 'conntrack-table-full';
 const MAX = 'net.netfilter.nf_conntrack_max';
 const COUNT = 'net.netfilter.nf_conntrack_count';
+/**
+ * The kernel's own words, for log lines no classifier tagged: newer kernels name the network
+ * namespace ("table full in netns 4026532729, dropping packet").
+ */
+const TABLE_FULL_TEXT = /conntrack\b.*\btable full\b.*\bdropping packet/;
 /** A log line this close to a dropped SYN was about that drop (dmesg rate-limits the line). */
 const LOG_NEAR_US = 2_000_000;
 
@@ -54,7 +66,8 @@ export const conntrackTableFullDetector: Detector = {
     if (!tableFull) return [];
     const attempts = troubledConnects(context)
       .filter((a) => a.synAckRetries.length === 0 && (a.synRetries.length > 0 || a.unanswered))
-      .sort((a, b) => rank(a) - rank(b) || a.flow.firstUs - b.flow.firstUs);
+      .sort((a, b) => rank(a) - rank(b) || a.flow.firstUs - b.flow.firstUs)
+      .slice(0, MAX_WEIGHED_ATTEMPTS);
     const candidates = attempts.map((a) => fromAttempt(context, signs, a));
     const failureSeen =
       signs.fullLogs.length > 0 ||
@@ -71,12 +84,16 @@ function rank(a: ConnectAttempt): number {
 }
 
 function tableSigns(context: MatchContext): TableSigns {
-  const fullLogs = context.logs(['CONNTRACK_TABLE_FULL']);
+  const fullLogs = context.evidence.logEvents.filter(
+    (e) =>
+      e.errorKind === 'CONNTRACK_TABLE_FULL' ||
+      (e.source === 'kernel' && TABLE_FULL_TEXT.test(e.message)),
+  );
   const drop = conntrackCounter(context, 'drop');
   const earlyDrop = conntrackCounter(context, 'early_drop');
   const insertFailed = conntrackCounter(context, 'insert_failed');
-  const clashDrops = counted(insertFailed) ? (insertFailed.growth ?? insertFailed.value) : 0;
-  const drops = counted(drop) ? (drop.growth ?? drop.value) : 0;
+  const clashDrops = events(insertFailed);
+  const drops = events(drop);
   const fill = tableFill(context);
   return {
     fullLogs,
@@ -86,6 +103,12 @@ function tableSigns(context: MatchContext): TableSigns {
     dropsBeyondClashes: drops > clashDrops,
     ...(fill ? { fill } : {}),
   };
+}
+
+/** How many events the counter shows: its growth, or its value when only one snapshot exists. */
+function events(reading: CounterReading | undefined): number {
+  const moved = counting(reading);
+  return moved ? (moved.growth ?? moved.value) : 0;
 }
 
 function tableFill(context: MatchContext): TableSigns['fill'] {
@@ -149,21 +172,23 @@ function weighTable(w: Weighing, context: MatchContext, signs: TableSigns, nearU
         ),
       );
   }
-  if (counted(signs.earlyDrop))
+  const earlyDrop = counting(signs.earlyDrop);
+  if (earlyDrop)
     w.for('strong', {
-      ...signs.earlyDrop.pointer,
-      note: `${signs.earlyDrop.pointer.note}: entries were evicted to make room, which only happens with the table full`,
+      ...earlyDrop.pointer,
+      note: `${earlyDrop.pointer.note}: entries were evicted to make room, which only happens with the table full`,
     });
   if (signs.dropsBeyondClashes && signs.drop)
     w.for('moderate', {
       ...signs.drop.pointer,
       note: `${signs.drop.pointer.note}: packets conntrack refused to track`,
     });
-  if (counted(signs.insertFailed)) {
+  const insertFailed = counting(signs.insertFailed);
+  if (insertFailed) {
     const weight: WeightName = signs.dropsBeyondClashes ? 'weak' : 'moderate';
     w.against(weight, {
-      ...signs.insertFailed.pointer,
-      note: `${signs.insertFailed.pointer.note}: insert clashes (NAT port races) also drop new flows`,
+      ...insertFailed.pointer,
+      note: `${insertFailed.pointer.note}: insert clashes (NAT port races) also drop new flows`,
     });
   }
   if (signs.fill) {
@@ -185,8 +210,8 @@ function weighTable(w: Weighing, context: MatchContext, signs: TableSigns, nearU
         note: `${signs.fill.pointer.note} when the snapshot was taken`,
       });
   }
-  const overflow = netCounter(context, 'TcpExtListenOverflows');
-  if (counted(overflow))
+  const overflow = counting(netCounter(context, 'TcpExtListenOverflows'));
+  if (overflow)
     w.against('weak', {
       ...overflow.pointer,
       note: `${overflow.pointer.note}: a listener's accept queue also overflowed`,
@@ -298,11 +323,18 @@ function withoutCapture(context: MatchContext, signs: TableSigns): Candidate {
     text: 'the kernel drops new flows because its conntrack table is full',
     evidence: pointerAt(e.locator, e.message.slice(0, 120)),
   }));
+  // A log that names only the server still says where connections failed to go.
+  const dialled = connectFailureEvents(context).find((e) => e.server !== undefined)?.server;
+  const victims = flow
+    ? `, such as ${flow.client} → ${flow.server}`
+    : dialled
+      ? `, such as connections to ${endpointText(dialled)}`
+      : '';
   return {
     rootCause: ID,
     ...(flow ? { flow } : {}),
     weighing: w,
-    summary: `The conntrack table was full${signs.fill ? ` (${signs.fill.count} of ${signs.fill.max} entries)` : ''}, so the kernel dropped the first packets of new connections${flow ? `, such as ${flow.client} → ${flow.server}` : ''}; no capture shows the dropped SYNs.`,
+    summary: `The conntrack table was full${signs.fill ? ` (${signs.fill.count} of ${signs.fill.max} entries)` : ''}, so the kernel dropped the first packets of new connections${victims}; no capture shows the dropped SYNs.`,
     narrative,
     notes: tableNotes(context),
     nextEvidence: [

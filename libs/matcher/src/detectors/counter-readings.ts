@@ -38,10 +38,15 @@ export function conntrackCounter(context: MatchContext, name: string): CounterRe
 }
 
 /** True when the counter shows events: it grew between snapshots, or its only snapshot is non-zero. */
-export function counted(reading: CounterReading | undefined): reading is CounterReading {
-  return (
-    reading !== undefined && (reading.growth === undefined ? reading.value > 0 : reading.growth > 0)
-  );
+export function counted(reading: CounterReading | undefined): boolean {
+  return counting(reading) !== undefined;
+}
+
+/** The reading when it shows events (see `counted`), else undefined. */
+export function counting(reading: CounterReading | undefined): CounterReading | undefined {
+  if (reading === undefined) return undefined;
+  const moved = reading.growth === undefined ? reading.value > 0 : reading.growth > 0;
+  return moved ? reading : undefined;
 }
 
 /** `drop = 12 (+12 between snapshots)`: the reading as evidence text. */

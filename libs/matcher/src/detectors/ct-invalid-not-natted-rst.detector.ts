@@ -46,6 +46,9 @@ function fromReplay(context: MatchContext, flow: Flow): Candidate | undefined {
     const triggerIndex = trigger.locator.packet ?? 0;
     const verdict = context.verdict(flow.capture, triggerIndex);
     if (verdict?.ctinfo !== 'INVALID') continue;
+    // Out of window means out of a tracked connection's window: with no entry at all the
+    // packet is a stray (a late FIN after expiry, a half-NATed view), another cause.
+    if (!trackedBefore(context, flow, trigger)) continue;
 
     const w = new Weighing();
     const narrative: NarrativeStep[] = [];
@@ -178,4 +181,18 @@ function fromCountersAndLogs(context: MatchContext): Candidate | undefined {
       'capture (tcpdump) on the pod or node during the next reset: an out-of-window segment followed by a bare RST from the service port proves it',
     ],
   };
+}
+
+/**
+ * Whether the flow had a live conntrack entry just before the trigger: the replay attaches no
+ * entry to an INVALID packet (the kernel does not either), so the flow's previous packet says.
+ */
+function trackedBefore(context: MatchContext, flow: Flow, trigger: Packet): boolean {
+  const index = trigger.locator.packet ?? 0;
+  const earlier = flowPackets(context, flow).filter((p) => (p.locator.packet ?? 0) < index);
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const v = context.verdict(flow.capture, earlier[i]!.locator.packet ?? 0);
+    if (v && v.path !== 'duplicate') return v.ctStateAfter !== null && v.ctinfo !== 'INVALID';
+  }
+  return false;
 }

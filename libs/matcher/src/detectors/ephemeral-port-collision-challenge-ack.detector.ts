@@ -1,4 +1,4 @@
-import type { Flow, SocketSnapshot } from '@netmortem/domain';
+import type { Flow, FlowAnomaly, SocketSnapshot } from '@netmortem/domain';
 import { TcpFlag } from '@netmortem/domain';
 import type { MatchContext } from '../context/match-context.js';
 import { durationText, packetPointer, pointerAt, timeText } from '../context/pointers.js';
@@ -32,7 +32,7 @@ export const ephemeralPortCollisionDetector: Detector = {
 };
 
 function fromCapture(context: MatchContext, flow: Flow): Candidate | undefined {
-  const challenge = anomalies(flow, 'challenge-ack')[0];
+  const challenge = anomalies(flow, 'challenge-ack')[0] ?? challengeSeenElsewhere(context, flow);
   if (!challenge) return undefined;
   const w = new Weighing();
   const narrative: NarrativeStep[] = [];
@@ -53,8 +53,16 @@ function fromCapture(context: MatchContext, flow: Flow): Candidate | undefined {
   const packets = flowPackets(context, flow);
   const after = packets.filter((p) => (p.locator.packet ?? 0) > challengeIndex);
   const clientRst = after.find((p) => fromClient(flow, p) && hasFlag(p, TcpFlag.RST));
-  const synAck = after.find(
-    (p) => !fromClient(flow, p) && hasFlag(p, TcpFlag.SYN) && hasFlag(p, TcpFlag.ACK),
+  // NAT may show the answers with another source than the SYN's destination: any SYN-ACK
+  // to the client's port counts.
+  const synAck = context.packets.find(
+    (p) =>
+      p.locator.artifact === flow.capture &&
+      (p.locator.packet ?? 0) > challengeIndex &&
+      p.dst === flow.client.ip &&
+      p.dstPort === flow.client.port &&
+      hasFlag(p, TcpFlag.SYN) &&
+      hasFlag(p, TcpFlag.ACK),
   );
   const retries = anomalies(flow, 'syn-retransmission');
   if (clientRst) {
@@ -165,4 +173,46 @@ function holdingSockets(context: MatchContext, flow: Flow): SocketSnapshot[] {
     const backward = s.local.port === flow.client.port && s.peer.port === flow.server.port;
     return forward || backward;
   });
+}
+
+/**
+ * The challenge ACK when the capture shows the SYN and its answer with different addresses
+ * (a REDIRECT or DNAT between them, seen half-translated on `any`): a bare ACK to the
+ * client's port whose acknowledgement number the client's RST then echoes, while the SYN is
+ * still unanswered.
+ */
+function challengeSeenElsewhere(context: MatchContext, flow: Flow): FlowAnomaly | undefined {
+  if (flow.handshake.complete && flow.handshake.synAckPacket !== undefined) {
+    const synAck = context.packet(flow.capture, flow.handshake.synAckPacket);
+    if (synAck && synAck.timeUs < (flow.close.events[0]?.timeUs ?? Infinity)) return undefined;
+  }
+  const packets = flowPackets(context, flow);
+  const syn = packets.find((p) => fromClient(flow, p) && hasFlag(p, TcpFlag.SYN));
+  const rst = packets.find(
+    (p) => fromClient(flow, p) && hasFlag(p, TcpFlag.RST) && syn && p.timeUs >= syn.timeUs,
+  );
+  if (!syn?.tcp || !rst?.tcp) return undefined;
+  const ack = context.packets.find(
+    (p) =>
+      p.locator.artifact === flow.capture &&
+      p.timeUs >= syn.timeUs &&
+      p.timeUs <= rst.timeUs &&
+      p.dst === flow.client.ip &&
+      p.dstPort === flow.client.port &&
+      p.tcp !== undefined &&
+      hasFlag(p, TcpFlag.ACK) &&
+      !hasFlag(p, TcpFlag.SYN) &&
+      !hasFlag(p, TcpFlag.RST) &&
+      p.payloadLength === 0 &&
+      p.tcp.ack === rst.tcp!.seq,
+  );
+  if (!ack) return undefined;
+  return {
+    kind: 'challenge-ack',
+    direction: 'server-to-client',
+    locator: ack.locator,
+    timeUs: ack.timeUs,
+    relatedPacket: syn.locator.packet,
+    note: `the client's SYN (#${syn.locator.packet}) is answered with a bare ACK from ${ack.src}:${ack.srcPort} (ack ${ack.tcp!.ack >>> 0}) that the client's RST echoes: an older connection still holds this 4-tuple (challenge ACK)`,
+  };
 }

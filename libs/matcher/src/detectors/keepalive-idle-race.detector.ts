@@ -1,7 +1,9 @@
 import type { Flow, Packet } from '@netmortem/domain';
 import { TcpFlag } from '@netmortem/domain';
 import type { MatchContext } from '../context/match-context.js';
-import { durationText, packetPointer, timeText } from '../context/pointers.js';
+import { findRenats, tupleEndpoint } from '../context/conntrack-history.js';
+import { durationText, packetPointer, pointerAt, timeText } from '../context/pointers.js';
+import type { NarrativeStep } from '../report/analysis-report.js';
 import { WELL_KNOWN_IDLE_TIMEOUTS } from '../context/timer-coincidence.js';
 import { Weighing } from '../scoring/weighing.js';
 import type { Candidate, Detector } from './detector.js';
@@ -36,7 +38,10 @@ export const keepaliveIdleRaceDetector: Detector = {
     }
     // Idle timeouts are a server setting: closes after the same idle time on several flows say so.
     const idles = races.map((r) => r.idleUs);
-    return races.map((race) => candidate(context, race, idles));
+    const found = races.map((race) => candidate(context, race, idles));
+    if (found.length === 0 && context.packets.length === 0)
+      found.push(...fromLogsAndEvents(context));
+    return found;
   },
 };
 
@@ -45,7 +50,17 @@ function findRace(context: MatchContext, flow: Flow): Race | undefined {
   for (let i = 1; i < packets.length; i++) {
     const fin = packets[i]!;
     if (fromClient(flow, fin) || !hasFlag(fin, TcpFlag.FIN)) continue;
-    const before = packets[i - 1]!;
+    // Idle since the last segment that carried something: pure ACKs (keepalive probes
+    // and their answers) do not count as use of a pooled connection.
+    let before: Packet | undefined;
+    for (let j = i - 1; j >= 0; j--) {
+      const p = packets[j]!;
+      if (p.payloadLength > 0 || hasFlag(p, TcpFlag.SYN)) {
+        before = p;
+        break;
+      }
+    }
+    if (!before) continue;
     const idleUs = fin.timeUs - before.timeUs;
     if (idleUs < MIN_IDLE_US) continue;
     // The client's request around the FIN: sent after it, or so shortly before that it crossed it.
@@ -154,4 +169,113 @@ function candidate(context: MatchContext, race: Race, allIdles: readonly number[
       'client logs with timestamps around the reset (ECONNRESET, "socket hang up", Envoy UC/URX)',
     ],
   };
+}
+
+/**
+ * How HTTP clients word a request that died on a pooled connection the server had closed:
+ * Go ("server closed idle connection"), Python urllib3 ("Remote end closed connection
+ * without response"), Apache HttpClient ("failed to respond"), Node ("socket hang up"), and
+ * loggers that say the connection was reused.
+ */
+const REUSED_CONNECTION_FAILURE =
+  /server closed idle connection|remote end closed connection without response|failed to respond|socket hang up|reused connection|stale connection|keep-?alive connection/i;
+
+/**
+ * No capture: a client log blames a reused connection, and conntrack shows that connection's
+ * entry idle since its last update and then closed (CLOSE after a RST, or FIN states) at the
+ * moment of the failed request.
+ */
+function fromLogsAndEvents(context: MatchContext): Candidate[] {
+  const out: Candidate[] = [];
+  for (const log of context.logs(['ECONNRESET', 'EOF', 'UPSTREAM_RESET'])) {
+    if (!REUSED_CONNECTION_FAILURE.test(log.message) || log.timeUs === undefined) continue;
+    const named = log.client ? [log.client] : endpointsIn(log.message);
+    const history = context.histories.find((h) =>
+      named.some((n) => h.original.src === n.ip && h.original.srcPort === n.port),
+    );
+    const w = new Weighing();
+    w.for(
+      'moderate',
+      pointerAt(log.locator, `the client blames a reused connection: ${log.message.slice(0, 140)}`),
+    );
+    const narrative: NarrativeStep[] = [];
+    let flow: { client: string; server: string } | undefined;
+    if (history) {
+      const o = history.original;
+      flow = { client: tupleEndpoint(o.src, o.srcPort), server: tupleEndpoint(o.dst, o.dstPort) };
+      const closing = history.events.find(
+        (e) =>
+          e.timeUs !== undefined &&
+          (e.tcpState === 'CLOSE' ||
+            e.tcpState === 'FIN_WAIT' ||
+            e.tcpState === 'TIME_WAIT' ||
+            e.type === 'DESTROY') &&
+          Math.abs(e.timeUs - log.timeUs!) <= 1_000_000,
+      );
+      const i = closing ? history.events.indexOf(closing) : -1;
+      const previous = i > 0 ? history.events[i - 1] : undefined;
+      if (closing?.timeUs !== undefined && previous?.timeUs !== undefined) {
+        const idleUs = closing.timeUs - previous.timeUs;
+        if (idleUs >= MIN_IDLE_US) {
+          w.for(
+            'strong',
+            pointerAt(
+              closing.locator,
+              `the connection sat idle ${durationText(seconds(idleUs))} in conntrack, then closed (${closing.tcpState ?? closing.type}) at the moment of the failed request`,
+            ),
+          );
+          narrative.push(
+            {
+              time: timeText(previous.timeUs),
+              text: 'the pooled connection goes idle',
+              evidence: pointerAt(previous.locator, previous.tcpState ?? previous.type),
+            },
+            {
+              time: timeText(closing.timeUs),
+              text: 'the server side closes it just as the client reuses it',
+              evidence: pointerAt(closing.locator, closing.tcpState ?? closing.type),
+            },
+          );
+        }
+      }
+      if (findRenats([history]).length > 0)
+        w.against(
+          'strong',
+          pointerAt(
+            history.events[0]!.locator,
+            'the entry was re-NATed: see conntrack-expiry-rebalance',
+          ),
+        );
+    }
+    narrative.push({
+      time: timeText(log.timeUs),
+      text: 'the request on the reused connection fails',
+      evidence: pointerAt(log.locator, log.errorKind ?? ''),
+    });
+    out.push({
+      rootCause: ID,
+      ...(flow ? { flow } : {}),
+      weighing: w,
+      summary: `A request on a reused keep-alive connection${flow ? ` (${flow.client} → ${flow.server})` : ''} failed as the server side closed that idle connection.`,
+      narrative,
+      nextEvidence: [
+        'a capture on the client during the next failure: the server’s FIN (or RST) crossing the request proves the race',
+        'the server’s keep-alive idle timeout and the client pool’s idle timeout: the client’s must be shorter',
+      ],
+    });
+  }
+  return out;
+}
+
+/** `ip:port` endpoints a log line names, in order (IPv4, and IPv6 in brackets). */
+function endpointsIn(text: string): { ip: string; port: number }[] {
+  const out: { ip: string; port: number }[] = [];
+  for (const m of text.matchAll(
+    /(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})|\[([0-9a-fA-F:.]+)\]:(\d{1,5})/g,
+  )) {
+    const ip = m[1] ?? m[3];
+    const port = Number(m[2] ?? m[4]);
+    if (ip !== undefined && port > 0 && port < 65536) out.push({ ip: ip.toLowerCase(), port });
+  }
+  return out;
 }

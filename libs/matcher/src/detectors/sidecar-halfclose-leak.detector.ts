@@ -1,4 +1,6 @@
-import type { Flow, SocketSnapshot } from '@netmortem/domain';
+import type { ConntrackTuple, Flow, SocketSnapshot } from '@netmortem/domain';
+import { tupleEndpoint } from '../context/conntrack-history.js';
+import type { NarrativeStep } from '../report/analysis-report.js';
 import { TcpFlag } from '@netmortem/domain';
 import type { MatchContext } from '../context/match-context.js';
 import { durationText, packetPointer, pointerAt, timeText } from '../context/pointers.js';
@@ -24,7 +26,7 @@ export const sidecarHalfcloseLeakDetector: Detector = {
       if (c) out.push(c);
     }
     if (out.length === 0) {
-      const c = fromSockets(context);
+      const c = fromEvents(context) ?? fromSockets(context);
       if (c) out.push(c);
     }
     return out;
@@ -199,9 +201,125 @@ function fromSockets(context: MatchContext): Candidate | undefined {
   };
 }
 
+/**
+ * FIN-WAIT-2 sockets an application still holds: an orphaned one (closed by its owner) runs
+ * the tcp_fin_timeout timer, which ss prints as `timer:(timewait,…)`; a held one has none.
+ */
 function finWait2Held(context: MatchContext): SocketSnapshot[] {
   return context.evidence.sockets.filter(
     (s) =>
-      s.state === 'FIN-WAIT-2' && (s.processes?.length ?? 0) > 0 && s.timer?.name !== 'timewait',
+      s.state === 'FIN-WAIT-2' &&
+      s.peer !== null &&
+      ((s.processes?.length ?? 0) > 0 || s.timer === undefined || s.timer.name !== 'timewait'),
   );
+}
+
+/**
+ * Without a capture: conntrack destroyed an entry in CLOSE_WAIT (its close_wait timer ran
+ * out during a half-close) and a socket of that connection is still held in FIN-WAIT-2, or
+ * the other side's late packet created a fresh entry instead of finding the old one.
+ */
+function fromEvents(context: MatchContext): Candidate | undefined {
+  const held = finWait2Held(context);
+  let best:
+    | { w: Weighing; flow: { client: string; server: string }; narrative: NarrativeStep[] }
+    | undefined;
+  for (const history of context.histories) {
+    const death = history.events.find((e) => e.type === 'DESTROY' && e.tcpState === 'CLOSE_WAIT');
+    if (!death) continue;
+    const o = history.original;
+    const w = new Weighing();
+    const narrative: NarrativeStep[] = [];
+    const halfClosed = history.events.find(
+      (e) => e.type === 'UPDATE' && e.tcpState === 'CLOSE_WAIT',
+    );
+    w.for(
+      'moderate',
+      pointerAt(
+        death.locator,
+        'the entry is destroyed in CLOSE_WAIT: the connection stayed half-closed longer than the close_wait timer',
+      ),
+    );
+    if (halfClosed)
+      narrative.push({
+        time: timeText(halfClosed.timeUs),
+        text: 'one side half-closes; conntrack: CLOSE_WAIT',
+        evidence: pointerAt(halfClosed.locator, 'CLOSE_WAIT'),
+      });
+    if (halfClosed?.timeUs !== undefined && death.timeUs !== undefined) {
+      const waited = seconds(death.timeUs - halfClosed.timeUs);
+      const timer = coincidingTimer(waited, [CLOSE_WAIT], context.settings);
+      if (timer) w.for('moderate', pointerAt(death.locator, describeTimer(timer, waited)));
+    }
+    narrative.push({
+      time: timeText(death.timeUs),
+      text: "conntrack's close_wait timer removes the entry while the connection is still half-open",
+      evidence: pointerAt(death.locator, 'DESTROY'),
+    });
+    const ports = new Set([o.dstPort, history.events[0]?.reply.srcPort]);
+    const socket = held.find(
+      (s) => s.peer!.ip === o.src && s.peer!.port === o.srcPort && ports.has(s.local.port),
+    );
+    if (socket) {
+      w.for(
+        'strong',
+        pointerAt(
+          socket.locator,
+          `FIN-WAIT-2 ${socketText(socket)}: the half-closed side still waits for a FIN that will not reach it`,
+        ),
+      );
+      narrative.push({
+        text: 'the half-closed socket stays in FIN-WAIT-2 until its owner’s idle timeout',
+        evidence: pointerAt(socket.locator, 'FIN-WAIT-2'),
+      });
+    }
+    const deathLine = death.locator.line ?? 0;
+    const late = context.histories
+      .filter((h) => h !== history && sameEndpoints(h.original, history.events[0]!.reply, o))
+      .flatMap((h) => h.events)
+      .find((e) => e.type === 'NEW' && (e.locator.line ?? 0) > deathLine);
+    if (late) {
+      w.for(
+        'strong',
+        pointerAt(
+          late.locator,
+          'the other side’s late packet creates a new entry instead of finding the old one: it is not translated back',
+        ),
+      );
+      narrative.push({
+        time: timeText(late.timeUs),
+        text: 'the other side finally closes; its packet finds no entry and starts a new one',
+        evidence: pointerAt(late.locator, 'NEW'),
+      });
+    }
+    const flow = {
+      client: tupleEndpoint(o.src, o.srcPort),
+      server: tupleEndpoint(o.dst, o.dstPort),
+    };
+    if (!best || w.confidence > best.w.confidence) best = { w, flow, narrative };
+  }
+  if (!best) return undefined;
+  return {
+    rootCause: ID,
+    flow: best.flow,
+    weighing: best.w,
+    summary: `${best.flow.client} → ${best.flow.server} stayed half-closed longer than nf_conntrack_tcp_timeout_close_wait; conntrack dropped its entry, so the other side's close no longer reached the half-closed socket, which is left in FIN-WAIT-2.`,
+    narrative: best.narrative,
+    nextEvidence: ['a capture in the pod around the close: the late FIN and where it went'],
+  };
+}
+
+function socketText(socket: SocketSnapshot): string {
+  return `${socket.local.ip}:${socket.local.port} ↔ ${socket.peer?.ip}:${socket.peer?.port}`;
+}
+
+/** A tuple between the same two endpoints as either direction of the connection (NAT aside). */
+function sameEndpoints(
+  t: ConntrackTuple,
+  reply: ConntrackTuple,
+  original: ConntrackTuple,
+): boolean {
+  const ends = (x: ConntrackTuple) =>
+    [`${x.src}:${x.srcPort}`, `${x.dst}:${x.dstPort}`].sort().join('|');
+  return ends(t) === ends(reply) || ends(t) === ends(original);
 }

@@ -151,15 +151,11 @@ function fromCapture(context: MatchContext, flow: Flow): Candidate | undefined {
         evidence: packetPointer(flow.capture, blockedPacket, firstBlocked.note),
       },
     ],
-    ...(related === undefined
-      ? {}
-      : {
-          failure: {
-            capture: flow.capture,
-            index: related,
-            what: icmp[0] ? 'the ICMP error' : 'the drop',
-          },
-        }),
+    failure: {
+      capture: flow.capture,
+      index: related ?? blockedPacket,
+      what: icmp[0] ? 'the ICMP error' : 'the drop',
+    },
     nextEvidence: [
       'record `conntrack -E -o timestamp` during the transfer: the entry DESTROY between the FIN and the rejected packet confirms the timer',
       'iptables-save from the host that sent the ICMP error (or dropped the packets)',

@@ -41,7 +41,12 @@ function fromCapture(context: MatchContext, flow: Flow): Candidate | undefined {
   if (!last?.tcp || !rst.tcp) return undefined;
   const lastEnd = (last.tcp.seq + last.payloadLength) >>> 0;
   // The RST acknowledges the peer's last bytes: the kernel had them, the application never read them.
-  if (rst.tcp.ack !== lastEnd) return undefined;
+  // (or those bytes and the peer's FIN after them)
+  const peerFin = before.some(
+    (p) => !sameSide(p) && hasFlag(p, TcpFlag.FIN) && p.timeUs >= last.timeUs,
+  );
+  if (rst.tcp.ack !== lastEnd && !(peerFin && rst.tcp.ack === (lastEnd + 1) >>> 0))
+    return undefined;
   // The closer never answered them with data of its own.
   if (before.some((p) => sameSide(p) && p.payloadLength > 0 && p.timeUs > last.timeUs))
     return undefined;

@@ -30,7 +30,7 @@ export async function proveRemediation(
       detail: 'no replayable capture of the failing packet in this bundle',
     };
   }
-  const overrides = await overridesFor(recipe, flow);
+  const overrides = await overridesFor(recipe, flow, context);
   const result = whatIf(
     context.replayEvidenceInput(),
     context.options.replay ?? {},
@@ -55,7 +55,19 @@ export async function proveRemediation(
 async function overridesFor(
   recipe: WhatIfRecipe,
   flow: FlowRef | undefined,
+  context: MatchContext,
 ): Promise<WhatIfOverrides> {
+  // A recipe's interval is sized for production timeouts; a bundle (a lab) may shrink the
+  // timeout it must beat, and the fix then means "probe well within it".
+  const limit = recipe.keepalive?.shorterThan
+    ? context.settings.number(recipe.keepalive.shorterThan)
+    : undefined;
+  const everySec = recipe.keepalive
+    ? Math.max(
+        1,
+        Math.min(recipe.keepalive.everySec, limit === undefined ? Infinity : Math.floor(limit / 2)),
+      )
+    : 0;
   const addRules = recipe.addRules?.length
     ? await parseRuleLines(
         recipe.addRules.map((r) => ruleLineToAdd(r.table, r.line)),
@@ -71,7 +83,7 @@ async function overridesFor(
           keepalive: [
             {
               side: recipe.keepalive.side,
-              everySec: recipe.keepalive.everySec,
+              everySec,
               ...(flow ? { endpoint: flow.client } : {}),
             },
           ],
@@ -80,15 +92,17 @@ async function overridesFor(
   };
 }
 
+/** The packet's verdict; for a second sighting of a packet (another interface), the first one's. */
 function find(
   verdicts: Iterable<PacketVerdict>,
   failure: FailurePacket,
 ): PacketVerdict | undefined {
-  for (const v of verdicts) {
-    if (v.capture === failure.capture && v.index === failure.index && v.path !== 'duplicate')
-      return v;
-  }
-  return undefined;
+  const byKey = new Map<string, PacketVerdict>();
+  for (const v of verdicts) byKey.set(`${v.capture}#${v.index}`, v);
+  let v = byKey.get(`${failure.capture}#${failure.index}`);
+  for (let hops = 0; v?.path === 'duplicate' && v.sameAs && hops < 4; hops++)
+    v = byKey.get(`${v.sameAs.capture}#${v.sameAs.index}`);
+  return v;
 }
 
 /**

@@ -96,13 +96,11 @@ export function latentRisks(context: MatchContext): Risk[] {
       rootCause: 'sidecar-halfclose-leak',
       id: 'fin-wait-2-held',
       summary: `${finWait2.length} socket(s) held open in FIN-WAIT-2 by a process: if the peer's FIN was lost to conntrack, they wait for the application's idle timeout.`,
-      evidence: finWait2
-        .slice(0, 3)
-        .map((s) => ({
-          artifact: s.locator.artifact,
-          locator: s.locator.line === undefined ? '' : `line ${s.locator.line}`,
-          note: `FIN-WAIT-2 ${s.local.ip}:${s.local.port} held by ${s.processes?.[0]?.name ?? '?'}`,
-        })),
+      evidence: finWait2.slice(0, 3).map((s) => ({
+        artifact: s.locator.artifact,
+        locator: s.locator.line === undefined ? '' : `line ${s.locator.line}`,
+        note: `FIN-WAIT-2 ${s.local.ip}:${s.local.port} held by ${s.processes?.[0]?.name ?? '?'}`,
+      })),
       advice:
         'watch their age: FIN-WAIT-2 sockets older than nf_conntrack_tcp_timeout_close_wait point to the half-close leak',
     });

@@ -31,8 +31,13 @@ function toBytes(content: string | Uint8Array): Uint8Array {
   return typeof content === 'string' ? new TextEncoder().encode(content) : content;
 }
 
-async function* chunks(data: Uint8Array): AsyncIterable<Uint8Array> {
-  yield data;
+function chunks(data: Uint8Array): AsyncIterable<Uint8Array> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      await Promise.resolve();
+      yield data;
+    },
+  };
 }
 
 /** One IPv4 packet of a synthetic capture. Times are seconds after the capture starts. */
@@ -288,7 +293,8 @@ export class TcpConversation {
     return this;
   }
 
-  rst(t: number, side: 'client' | 'server'): this {
+  /** `acking` overrides the acknowledgement (default: everything the other side sent). */
+  rst(t: number, side: 'client' | 'server', acking?: number): this {
     const fromClient = side === 'client';
     this.packets.push({
       t,
@@ -297,13 +303,14 @@ export class TcpConversation {
       tcp: {
         flags: 'RA',
         seq: fromClient ? this.clientNext : this.serverNext,
-        ack: fromClient ? this.serverNext : this.clientNext,
+        ack: acking ?? (fromClient ? this.serverNext : this.clientNext),
       },
     });
     return this;
   }
 
-  fin(t: number, side: 'client' | 'server'): this {
+  /** `acking` overrides the acknowledgement (default: everything the other side sent). */
+  fin(t: number, side: 'client' | 'server', acking?: number): this {
     const fromClient = side === 'client';
     this.packets.push({
       t,
@@ -312,7 +319,7 @@ export class TcpConversation {
       tcp: {
         flags: 'FA',
         seq: fromClient ? this.clientNext : this.serverNext,
-        ack: fromClient ? this.serverNext : this.clientNext,
+        ack: acking ?? (fromClient ? this.serverNext : this.clientNext),
       },
     });
     if (fromClient) this.clientNext += 1;

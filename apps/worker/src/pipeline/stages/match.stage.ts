@@ -32,9 +32,12 @@ export class MatchStage implements StageHandler {
     const reading =
       evidence.captures.length === 0
         ? { packets: [], issues: [] }
-        : await collectCapturePackets(await this.stored.captureSources(analysis.bundleId, evidence), {
-            maxPackets: this.config.SIMULATE_MAX_PACKETS,
-          });
+        : await collectCapturePackets(
+            await this.stored.captureSources(analysis.bundleId, evidence),
+            {
+              maxPackets: this.config.SIMULATE_MAX_PACKETS,
+            },
+          );
     const report = await analyzeEvidence({ evidence, packets: reading.packets });
     const stored = await this.store.put(
       Readable.from([Buffer.from(JSON.stringify(report))]).pipe(createGzip()),

@@ -27,7 +27,9 @@ export class PersistStage implements StageHandler {
     const report: AnalysisReport | null =
       key === null
         ? null
-        : (JSON.parse(await text((await this.store.get(key)).pipe(createGunzip()))) as AnalysisReport);
+        : (JSON.parse(
+            await text((await this.store.get(key)).pipe(createGunzip())),
+          ) as AnalysisReport);
     const rows: NewFinding[] = (report?.findings ?? []).map((f, rank) => ({
       rootCauseSlug: f.rootCause,
       fingerprint: f.fingerprint,

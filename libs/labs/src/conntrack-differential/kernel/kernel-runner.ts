@@ -18,7 +18,7 @@ import {
   sleep,
   startBackground,
   waitForOutput,
-} from './run-command.js';
+} from '../../shell/run-command.js';
 import {
   parsePrePrefix,
   POST_PREFIX,

@@ -1,5 +1,5 @@
 import { LAB_ADDRESSES, ROUTER_INTERFACES } from '../sequences/lab-addresses.js';
-import { run } from './run-command.js';
+import { run } from '../../shell/run-command.js';
 
 /** MACs fixed so that crafted frames can be addressed before the lab exists. */
 export const LAB_MACS = {
