@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MatchContext, type Detector } from '@netmortem/matcher';
+import type { MatchInput } from '@netmortem/matcher';
 import { labFixtures, loadLabFixture, type LabFixture } from './lab-fixtures.js';
 
 /**
@@ -7,7 +7,21 @@ import { labFixtures, loadLabFixture, type LabFixture } from './lab-fixtures.js'
  * candidate at or above 0.5 on the lab's failing flow, with evidence and a narrative; every
  * healthy lab gives it nothing at 0.5 or above.
  */
-export function describeDetectorOnLabs(detector: Detector, lab: string = detector.rootCause): void {
+/** Structural, so a spec can pass the detector and context from the library's sources. */
+interface DetectorUnderTest<C> {
+  readonly rootCause: string;
+  detect(context: C): readonly {
+    readonly weighing: { readonly confidence: number; readonly evidence: readonly unknown[] };
+    readonly summary: string;
+    readonly flow?: { readonly client: string };
+  }[];
+}
+
+export function describeDetectorOnLabs<C>(
+  detector: DetectorUnderTest<C>,
+  contextOf: (input: MatchInput) => C,
+  lab: string = detector.rootCause,
+): void {
   const own = labFixtures(lab);
   const healthy = labFixtures().filter((f) => f.rootCause === null);
 
@@ -20,7 +34,7 @@ export function describeDetectorOnLabs(detector: Detector, lab: string = detecto
     it.each(own.map((f) => [f.variant, f] as const))(
       'recognises %s on the failing flow',
       async (_variant, fixture: LabFixture) => {
-        const candidates = detector.detect(new MatchContext(await loadLabFixture(fixture)));
+        const candidates = detector.detect(contextOf(await loadLabFixture(fixture)));
         const best = [...candidates].sort(
           (a, b) => b.weighing.confidence - a.weighing.confidence,
         )[0];
@@ -35,7 +49,7 @@ export function describeDetectorOnLabs(detector: Detector, lab: string = detecto
     it.each(healthy.map((f) => [`${f.lab}/${f.variant}`, f] as const))(
       'stays below 0.5 on %s',
       async (_name, fixture: LabFixture) => {
-        const candidates = detector.detect(new MatchContext(await loadLabFixture(fixture)));
+        const candidates = detector.detect(contextOf(await loadLabFixture(fixture)));
         expect(
           candidates.filter((c) => c.weighing.confidence >= 0.5).map((c) => c.summary),
         ).toEqual([]);

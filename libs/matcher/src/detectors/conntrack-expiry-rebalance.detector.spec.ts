@@ -1,4 +1,5 @@
 import { describeDetectorOnLabs } from '@test/support/detector-on-labs.js';
+import { MatchContext } from '../context/match-context.js';
 import { conntrackExpiryRebalanceDetector } from './conntrack-expiry-rebalance.detector.js';
 
-describeDetectorOnLabs(conntrackExpiryRebalanceDetector);
+describeDetectorOnLabs(conntrackExpiryRebalanceDetector, (input) => new MatchContext(input));

@@ -189,7 +189,7 @@ function fromLogsAndEvents(context: MatchContext): Candidate[] {
   const out: Candidate[] = [];
   for (const log of context.logs(['ECONNRESET', 'EOF', 'UPSTREAM_RESET'])) {
     if (!REUSED_CONNECTION_FAILURE.test(log.message) || log.timeUs === undefined) continue;
-    const named = log.client ? [log.client] : endpointsIn(log.message);
+    const named = log.client ? [log.client] : [];
     const history = context.histories.find((h) =>
       named.some((n) => h.original.src === n.ip && h.original.srcPort === n.port),
     );
@@ -263,19 +263,6 @@ function fromLogsAndEvents(context: MatchContext): Candidate[] {
         'the server’s keep-alive idle timeout and the client pool’s idle timeout: the client’s must be shorter',
       ],
     });
-  }
-  return out;
-}
-
-/** `ip:port` endpoints a log line names, in order (IPv4, and IPv6 in brackets). */
-function endpointsIn(text: string): { ip: string; port: number }[] {
-  const out: { ip: string; port: number }[] = [];
-  for (const m of text.matchAll(
-    /(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})|\[([0-9a-fA-F:.]+)\]:(\d{1,5})/g,
-  )) {
-    const ip = m[1] ?? m[3];
-    const port = Number(m[2] ?? m[4]);
-    if (ip !== undefined && port > 0 && port < 65536) out.push({ ip: ip.toLowerCase(), port });
   }
   return out;
 }

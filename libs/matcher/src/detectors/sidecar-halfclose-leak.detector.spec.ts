@@ -1,4 +1,5 @@
 import { describeDetectorOnLabs } from '@test/support/detector-on-labs.js';
+import { MatchContext } from '../context/match-context.js';
 import { sidecarHalfcloseLeakDetector } from './sidecar-halfclose-leak.detector.js';
 
-describeDetectorOnLabs(sidecarHalfcloseLeakDetector);
+describeDetectorOnLabs(sidecarHalfcloseLeakDetector, (input) => new MatchContext(input));

@@ -18,6 +18,8 @@ const NGINX_UPSTREAM =
   /upstream: "[a-z]+:\/\/(\[[0-9A-Fa-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})/;
 const NGINX_CLIENT = /\bclient: ([0-9A-Fa-f:.]+),/;
 const PORT_FORWARD = /forwarding (\d{1,5}) -> (\d{1,5})/;
+// A client's own log line naming its connection: `10.0.0.1:43982 -> 10.0.0.2:80`.
+const ARROW = new RegExp(String.raw`${ADDR} ?-> ?${ADDR}`);
 const EPHEMERAL_FLOOR = 32768;
 
 /** The endpoints a connection error names, in Go, Node, nginx and kubectl wording. */
@@ -46,6 +48,12 @@ export function flowOfLine(text: string): LineFlow {
   if (node) {
     const server = endpoint(node[1] ?? '', node[2] ?? '');
     return { ...(server ? { server } : {}), fields };
+  }
+  const arrow = ARROW.exec(text);
+  if (arrow) {
+    const client = parseEndpoint(arrow[1] ?? '');
+    const server = parseEndpoint(arrow[2] ?? '');
+    return { ...(client ? { client } : {}), ...(server ? { server } : {}), fields };
   }
   const nginx = NGINX_UPSTREAM.exec(text);
   if (nginx) {

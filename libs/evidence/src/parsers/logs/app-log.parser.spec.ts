@@ -93,6 +93,19 @@ describe('app log fixtures', () => {
     });
   });
 
+  it('a client naming its own connection as local -> remote', () => {
+    const { value } = parseText(
+      appLogParser,
+      '2026-01-14T10:21:37.420Z worker GET /items failed on reused connection 10.1.0.5:41824 -> 10.96.0.10:80: Error: socket hang up (ECONNRESET)\n',
+      'client.log',
+    );
+    expect(value[0]).toMatchObject({
+      errorKind: 'ECONNRESET',
+      client: { ip: '10.1.0.5', port: 41824 },
+      server: { ip: '10.96.0.10', port: 80 },
+    });
+  });
+
   it('Python traceback and retries', () => {
     const { value } = parse('python-requests-traceback.txt');
     expect(value.map((e) => e.errorKind)).toEqual([

@@ -171,6 +171,14 @@ describe('dmesg edge cases', () => {
     ]);
   });
 
+  it('reads the table-full message that names the network namespace (6.x)', () => {
+    const { value } = parseText(
+      dmesgParser,
+      '[ 812.034511] nf_conntrack: nf_conntrack: table full in netns 4026532841, dropping packet',
+    );
+    expect(value[0]?.errorKind).toBe('CONNTRACK_TABLE_FULL');
+  });
+
   it('reads the 4.x SYN flood wording that names only the port', () => {
     const { value } = parseText(
       dmesgParser,

@@ -181,7 +181,6 @@ const serverFirewallAppTimeout: LabVariant = {
       router: 'gw',
     });
     const db = plan.serverIps[0] as string;
-    const victimIp = plan.clientIps[1] as string;
     const lab = LabTopology.create(ctx.prefix, plan.spec);
     let cap: HostSysctlOverride | undefined;
     try {
@@ -230,10 +229,9 @@ const serverFirewallAppTimeout: LabVariant = {
       cap.restore();
       pool.send('release');
       await recorder.finish('db', { human: true });
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: { client: `${victimIp}:${VICTIM_PORT + 1}`, server: `${db}:5432` },
-      };
+      // No artifact of this variant names the starved client's port (a failed dial never
+      // learns it), so the expectation names the cause only.
+      return { rootCause: ROOT_CAUSE };
     } finally {
       cap?.restore();
       lab.close();
