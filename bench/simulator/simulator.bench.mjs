@@ -6,7 +6,8 @@
 //  - real: examples/client-node-kube-proxy/client.pcap (a host's own connections: OUTPUT path,
 //    local sockets) repeated with shifted time and ports until the stream is long enough.
 // Each figure is the best of RUNS replays in this process after a warm-up; building the JSON is
-// measured separately. `node bench/simulator/simulator.bench.mjs [packets]` prints the figures;
+// measured separately, and so is a bare loop that only reads each packet's header fields (the
+// floor no replay can beat: what touching the decoded packets costs on this machine). `node bench/simulator/simulator.bench.mjs [packets]` prints the figures;
 // run.mjs imports runSimulatorBench.
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -264,6 +265,38 @@ async function examplePackets(evidence) {
 }
 
 /**
+ * Reads what every replay reads of a packet (time, addresses, ports, TCP flags and numbers) and
+ * nothing more. The sum is returned so the loop cannot be optimised away.
+ */
+function bareLoop(packets) {
+  let sum = 0;
+  for (let i = 0; i < packets.length; i++) {
+    const p = packets[i];
+    const tcp = p.tcp;
+    sum +=
+      p.timeUs +
+      p.src.length +
+      p.dst.length +
+      (p.srcPort ?? 0) +
+      (p.dstPort ?? 0) +
+      (tcp === undefined ? 0 : tcp.flags + tcp.seq + tcp.ack + tcp.window);
+  }
+  return sum;
+}
+
+/** Best of RUNS bare loops over the packets (after a warm-up), in packets per second. */
+function measureBareLoop(packets) {
+  bareLoop(packets);
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    bareLoop(packets);
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return Math.round(packets.length / best);
+}
+
+/**
  * Best of RUNS, by wall time and by this process's CPU time: on a shared machine the wall
  * figure includes time the core was lent to others, the CPU figure does not (it does include
  * V8's GC helper threads, so it errs on the slow side).
@@ -288,6 +321,7 @@ function measure(simulator, evidence, options) {
   const counts = {};
   for (const step of run.steps)
     counts[step.ctinfo ?? 'none'] = (counts[step.ctinfo ?? 'none'] ?? 0) + 1;
+  const bareLoopPacketsPerSecond = measureBareLoop(evidence.packets);
   return {
     packets: run.packetCount,
     seconds: Number(best.toFixed(3)),
@@ -295,6 +329,11 @@ function measure(simulator, evidence, options) {
     packetsPerSecond: Math.round(run.packetCount / best),
     packetsPerCpuSecond: Math.round(run.packetCount / bestCpu),
     jsonPacketsPerSecond: Math.round(run.packetCount / jsonSeconds),
+    bareLoopPacketsPerSecond,
+    /** How many times slower than only touching the packets the replay is. */
+    ratioVsBareLoop: Number(
+      (bareLoopPacketsPerSecond / Math.round(run.packetCount / best)).toFixed(1),
+    ),
     jsonMiB: Number((bytes / 2 ** 20).toFixed(1)),
     ctinfo: counts,
     timelineEvents: run.timelineRecords.length,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directionOf, Slot, TrackedEntry } from './conntrack-record.js';
+import { directionOf, TrackedEntry } from './conntrack-record.js';
 
 describe('TrackedEntry', () => {
   it('arms timers as absolute microseconds and names them', () => {
@@ -15,13 +15,12 @@ describe('TrackedEntry', () => {
     expect([entry.expiresUs, entry.timerState]).toEqual([126_000_000, 'SYN_SENT']);
   });
 
-  it('serialises to the public record even once it sits in a table (slots point back at it)', () => {
+  it('serialises to the public record, without the tracker state', () => {
     const t = { protocol: 6, src: 'a', srcPort: 1, dst: 'b', dstPort: 2 };
     const entry = new TrackedEntry(1, t, t, 0);
-    entry.slots = [new Slot(entry, 0), new Slot(entry, 1)];
     const json = JSON.parse(JSON.stringify(entry)) as Record<string, unknown>;
     expect(json).toMatchObject({ id: 1, original: t, confirmed: false });
-    expect(json).not.toHaveProperty('slots');
+    expect(json).not.toHaveProperty('tcp');
   });
 
   it('names directions like --ctdir', () => {

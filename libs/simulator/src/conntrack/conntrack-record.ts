@@ -39,8 +39,6 @@ export class TrackedEntry implements ConntrackRecord {
   tcp: TcpConnectionState | undefined;
   /** UDP: replies after this time make the flow a stream (longer timeout, ASSURED). */
   udpStreamAfterUs = 0;
-  /** Its two hash-table slots (original, reply) once confirmed. */
-  slots: readonly [Slot, Slot] | undefined = undefined;
   /** Still in the table (or still unconfirmed and not discarded). */
   alive = true;
   /** Expiry-heap bookkeeping: the due time of this entry's current heap node (-1: none). */
@@ -56,7 +54,7 @@ export class TrackedEntry implements ConntrackRecord {
     this.expiresUs = createdUs;
   }
 
-  /** The public record only (the tracker state and table slots are internal and cyclic). */
+  /** The public record only (the tracker state is internal). */
   toJSON(): ConntrackRecord {
     return {
       id: this.id,
@@ -85,12 +83,4 @@ export class TrackedEntry implements ConntrackRecord {
 
 export function directionOf(dir: 0 | 1): CtDirection {
   return dir === 0 ? 'original' : 'reply';
-}
-
-/** A hash-table slot: one per direction of a confirmed entry. */
-export class Slot {
-  constructor(
-    readonly entry: TrackedEntry,
-    readonly dir: 0 | 1,
-  ) {}
 }

@@ -1,7 +1,7 @@
 import type { ConntrackEntry, Packet } from '@netmortem/domain';
 import { NetmortemError } from '@netmortem/domain';
 import type { CtDirection, CtInfo, TcpConntrackState, Tuple } from '../model/index.js';
-import { type ConntrackRecord, directionOf, Slot, TrackedEntry } from './conntrack-record.js';
+import { type ConntrackRecord, directionOf, TrackedEntry } from './conntrack-record.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import { TupleIndex } from './tuple-index.js';
 import type { KernelProfile } from './kernel-profile.js';
@@ -97,7 +97,8 @@ const SEEDED_STATE_ALIASES: Readonly<Record<string, TcpConntrackState | undefine
 export class ConntrackTable {
   readonly settings: ConntrackSettings;
   readonly profile: KernelProfile;
-  private readonly index = new TupleIndex<Slot>();
+  /** Both tuples of every confirmed entry, tagged with the direction (0 original, 1 reply). */
+  private readonly index = new TupleIndex<TrackedEntry>();
   /** Confirmed entries in confirmation order. */
   private readonly byId = new Map<number, TrackedEntry>();
   private readonly heap = new ExpiryHeap<TrackedEntry>();
@@ -123,8 +124,8 @@ export class ConntrackTable {
 
   /** The entry a tuple (either direction) belongs to, if confirmed. */
   lookup(tuple: Tuple): { entry: ConntrackRecord; direction: CtDirection } | undefined {
-    const slot = this.index.getTuple(tuple);
-    return slot && { entry: slot.entry, direction: directionOf(slot.dir) };
+    const entry = this.index.getTuple(tuple);
+    return entry && { entry, direction: directionOf(this.index.foundTag as 0 | 1) };
   }
 
   /** Tracker state of a TCP entry (window bounds per direction), for diagnostics and tests. */
@@ -139,21 +140,21 @@ export class ConntrackTable {
       return this.trackIcmpError(packet, nowUs);
     }
     const verdict = newVerdict('NEW');
-    let slot = this.index.get(
+    const found = this.index.get(
       protocol,
       packet.src,
       packet.srcPort ?? 0,
       packet.dst,
       packet.dstPort ?? 0,
     );
-    if (slot !== undefined && slot.entry.expiresUs <= nowUs) {
-      this.expireNow(slot.entry, verdict);
-      slot = undefined;
+    if (found === undefined) return this.trackNew(packet, nowUs, verdict);
+    if (found.expiresUs <= nowUs) {
+      this.expireNow(found, verdict);
+      return this.trackNew(packet, nowUs, verdict);
     }
-    if (slot === undefined) return this.trackNew(packet, nowUs, verdict);
 
-    const entry = slot.entry;
-    const dir = slot.dir;
+    const entry = found;
+    const dir = this.index.foundTag as 0 | 1;
     verdict.direction = directionOf(dir);
     verdict.ctinfo = dir === 1 || entry.seenReply ? 'ESTABLISHED' : 'NEW';
 
@@ -218,7 +219,7 @@ export class ConntrackTable {
     const entry = this.own(record);
     const reply = entry.reply;
     const taken = this.index.getTuple(reply);
-    if (taken === undefined || taken.entry === entry) return undefined;
+    if (taken === undefined || taken === entry) return undefined;
     const port = reply.dstPort;
     const [min, size] = port < 512 ? [1, 511] : port < 1024 ? [600, 424] : [1024, 64_512];
     let offset = Math.floor(random() * 65_536);
@@ -334,7 +335,7 @@ export class ConntrackTable {
     };
     for (const tuple of [original, reply]) {
       const existing = this.index.getTuple(tuple);
-      if (existing !== undefined) this.remove(existing.entry);
+      if (existing !== undefined) this.remove(existing);
     }
     const entry = new TrackedEntry(this.nextId++, original, reply, nowUs);
     entry.seeded = true;
@@ -456,22 +457,23 @@ export class ConntrackTable {
     const verdict = newVerdict('RELATED');
     const quoted = packet.icmp?.quoted;
     if (quoted === undefined) return this.invalid(verdict, 'icmp: no quoted packet');
-    const slot = this.index.get(
+    const quotedEntry = this.index.get(
       quoted.protocol,
       quoted.dst,
       quoted.dstPort ?? 0,
       quoted.src,
       quoted.srcPort ?? 0,
     );
-    if (slot === undefined || slot.entry.expiresUs <= nowUs) {
-      if (slot !== undefined) this.expireNow(slot.entry, verdict);
+    const dir = this.index.foundTag as 0 | 1;
+    if (quotedEntry === undefined || quotedEntry.expiresUs <= nowUs) {
+      if (quotedEntry !== undefined) this.expireNow(quotedEntry, verdict);
       return this.invalid(verdict, 'icmp: no conntrack entry for the quoted packet');
     }
-    verdict.direction = directionOf(slot.dir);
-    verdict.entry = slot.entry;
-    if (slot.entry.tcpState !== undefined) {
-      verdict.stateBefore = slot.entry.tcpState;
-      verdict.stateAfter = slot.entry.tcpState;
+    verdict.direction = directionOf(dir);
+    verdict.entry = quotedEntry;
+    if (quotedEntry.tcpState !== undefined) {
+      verdict.stateBefore = quotedEntry.tcpState;
+      verdict.stateAfter = quotedEntry.tcpState;
     }
     return verdict;
   }
@@ -511,9 +513,8 @@ export class ConntrackTable {
   private insert(entry: TrackedEntry): void {
     entry.confirmed = true;
     entry.alive = true;
-    entry.slots = [new Slot(entry, 0), new Slot(entry, 1)];
-    this.index.set(entry.original, entry.slots[0]);
-    this.index.set(entry.reply, entry.slots[1]);
+    this.index.set(entry.original, entry, 0);
+    this.index.set(entry.reply, entry, 1);
     this.byId.set(entry.id, entry);
     this.reschedule(entry);
   }
@@ -521,11 +522,12 @@ export class ConntrackTable {
   private remove(entry: TrackedEntry): void {
     entry.alive = false;
     if (!entry.confirmed) return;
-    if (entry.slots !== undefined) {
-      this.index.delete(entry.original, entry.slots[0]);
-      this.index.delete(entry.reply, entry.slots[1]);
-    }
+    this.index.delete(entry.original, entry);
+    this.index.delete(entry.reply, entry);
     this.byId.delete(entry.id);
+    // A removed entry is never tracked again; the replay's timeline keeps the record for the
+    // rest of the run, and without this its window state would stay alive with it.
+    entry.tcp = undefined;
   }
 
   /** Heap nodes are only added when the due time moves earlier; later moves are found on pop. */

@@ -45,4 +45,42 @@ describe('TupleIndex', () => {
     expect(index.get(6, a.src, 65535, a.dst, 1)).toBeUndefined();
     expect(index.get(6, a.src, 1, a.dst, 65535)).toBe('1>65535');
   });
+
+  it('stays exact through growth and many deletions (the table is rebuilt under load)', () => {
+    const index = new TupleIndex<number>();
+    const tuple = (i: number) => ({
+      protocol: i % 3 === 0 ? 17 : 6,
+      src: `10.0.${(i >> 8) & 255}.${i & 255}`,
+      srcPort: 1024 + (i % 50_000),
+      dst: `10.96.0.${i % 40}`,
+      dstPort: 80,
+    });
+    const live = new Map<number, number>();
+    for (let i = 0; i < 20_000; i++) {
+      index.set(tuple(i), i);
+      live.set(i, i);
+      // Delete most of what came before, so deleted slots pile up between rebuilds.
+      if (i >= 100 && i % 4 !== 0) {
+        index.delete(tuple(i - 100), i - 100);
+        live.delete(i - 100);
+      }
+    }
+    expect(index.size).toBe(live.size);
+    for (let i = 0; i < 20_000; i++)
+      expect(index.getTuple(tuple(i))).toBe(live.has(i) ? i : undefined);
+    index.set(tuple(4), -4);
+    expect(index.getTuple(tuple(4))).toBe(-4);
+    expect(index.size).toBe(live.size);
+  });
+
+  it('gives back the tag stored with the value found', () => {
+    const index = new TupleIndex<string>();
+    const reply = { ...a, src: a.dst, dst: a.src, srcPort: a.dstPort, dstPort: a.srcPort };
+    index.set(a, 'entry', 0);
+    index.set(reply, 'entry', 1);
+    expect(index.getTuple(reply)).toBe('entry');
+    expect(index.foundTag).toBe(1);
+    expect(index.getTuple(a)).toBe('entry');
+    expect(index.foundTag).toBe(0);
+  });
 });

@@ -77,16 +77,18 @@ describe('walkChain', () => {
     const ctx = context({}, 'PREROUTING', () => 0.99);
     const trace: WalkTrace = { matched: [], unsupported: [] };
     walkChain(base, startOf(base, ctx), ctx, undefined, trace);
+    // Resuming needs a point: without one a walk would start again from the base chain.
+    expect(trace.firstChoice).toBeDefined();
     const noDraws = () => {
       throw new Error('drew');
     };
     const resumed = context({}, 'PREROUTING', noDraws);
-    expect(walkChain(base, trace.firstChoice!, resumed, true, undefined)).toMatchObject({
+    expect(walkChain(base, trace.firstChoice, resumed, true, undefined)).toMatchObject({
       nat: { to: { address: '10.244.1.5' } },
     });
     resumed.dry = true;
     // Not taking it leads to the next random match, which a dry walk hands back instead of drawing.
-    const next = walkChain(base, trace.firstChoice!, resumed, false, undefined);
+    const next = walkChain(base, trace.firstChoice, resumed, false, undefined);
     expect(next).toMatchObject({ kind: 'branch', at: { rule: 2, pTrue: 0.5 } });
   });
 });
@@ -128,7 +130,7 @@ describe('malformed rulesets', () => {
       verdict: 'DROP',
       policy: true,
     });
-    expect(trace.unsupported.map((u) => u.what)).toEqual([
+    expect(trace.unsupported?.map((u) => u.what)).toEqual([
       expect.stringMatching(/chain MISSING, which the dump does not define/) as unknown,
       expect.stringMatching(/traversal stopped after/) as unknown,
     ]);

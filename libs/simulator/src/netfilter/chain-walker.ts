@@ -3,17 +3,16 @@ import {
   nextCandidate,
   type CompiledChain,
   type CompiledRule,
+  type FixedEnd,
+  type ReturnPoint,
 } from './compiled-table.js';
 import type { NatDecision, RejectDecision, RuleRef, UnsupportedNote } from './netfilter-types.js';
 import type { MutableMarks, PacketContext } from './packet-context.js';
 import { rejectDecision } from './reject-types.js';
 import { applyTproxyMark, natDecision, tproxyDecision } from './rule-targets.js';
 
-/** Where a jump returns to. */
-interface Frame {
-  readonly chain: CompiledChain;
-  readonly next: number;
-}
+/** Where a jump returns to (made once per jump rule at compile time). */
+type Frame = ReturnPoint;
 
 /** A resumable point of a traversal: taken before a random statistic match decides. */
 export interface WalkSnapshot {
@@ -37,10 +36,13 @@ export interface WalkEnd {
 
 export type WalkOutcome = WalkEnd | { readonly kind: 'branch'; readonly at: WalkSnapshot };
 
-/** What a live walk records besides its verdict. */
+/**
+ * What a live walk records besides its verdict. Without `matched`/`unsupported` (a caller
+ * that only wants the verdict) the walk keeps no trace of rules and notes.
+ */
 export interface WalkTrace {
-  readonly matched: RuleRef[];
-  readonly unsupported: UnsupportedNote[];
+  readonly matched?: RuleRef[];
+  readonly unsupported?: UnsupportedNote[];
   firstChoice?: WalkSnapshot;
 }
 
@@ -72,6 +74,26 @@ export function startOf(chain: CompiledChain, ctx: PacketContext): WalkSnapshot 
 }
 
 /**
+ * The walk's stack, shared by every walk: a walk runs to its end before the next starts (no
+ * match or target walks a chain), and snapshots copy it. A million packets, no arrays. Its
+ * depth is counted apart: emptying an array by `length = 0` frees its storage, and the next
+ * push would allocate it again.
+ */
+const sharedStack: Frame[] = [];
+
+function stackCopy(depth: number): Frame[] {
+  return sharedStack.slice(0, depth);
+}
+
+function policyEnd(base: CompiledChain): FixedEnd {
+  return base.policyEnd ?? { kind: 'end', verdict: base.policy ?? 'ACCEPT', policy: true };
+}
+
+function noteOn(trace: WalkTrace | undefined, rule: CompiledRule, what: string): void {
+  trace?.unsupported?.push({ rule: rule.ref, what });
+}
+
+/**
  * Runs a built-in chain the way x_tables does: rules in order, -j pushes a return point,
  * -g replaces the current chain, RETURN (or the end) of a user chain pops back, and the end
  * of the built-in chain (or a RETURN with nothing to pop) applies its policy.
@@ -82,20 +104,20 @@ export function startOf(chain: CompiledChain, ctx: PacketContext): WalkSnapshot 
  */
 export function walkChain(
   base: CompiledChain,
-  from: WalkSnapshot,
+  from: WalkSnapshot | undefined,
   ctx: PacketContext,
   forced: boolean | undefined,
   trace: WalkTrace | undefined,
 ): WalkOutcome {
-  const stack: Frame[] = [...from.stack];
-  let chain = from.chain;
-  let i = from.rule;
-  let firstStep = from.step;
+  // `from` undefined: the start of `base` (a live walk needs no snapshot to begin).
+  const stack = sharedStack;
+  let depth = 0;
+  if (from) for (const frame of from.stack) stack[depth++] = frame;
+  let chain = from ? from.chain : base;
+  let i = from ? from.rule : 0;
+  let firstStep = from ? from.step : 0;
   let pending = forced;
   let visited = 0;
-  const note = (rule: CompiledRule, what: string) =>
-    trace?.unsupported.push({ rule: rule.ref, what });
-  const policy = (): WalkEnd => ({ kind: 'end', verdict: base.policy ?? 'ACCEPT', policy: true });
   let dstKey: string | undefined;
 
   for (;;) {
@@ -105,19 +127,20 @@ export function walkChain(
       i = nextCandidate(chain.index, i, dstKey, chain.rules.length);
     }
     if (i >= chain.rules.length) {
-      const frame = stack.pop();
-      if (!frame) return policy();
+      if (depth === 0) return policyEnd(base);
+      const frame = stack[--depth] as Frame;
       chain = frame.chain;
       i = frame.next;
       continue;
     }
     const rule = chain.rules[i]!;
     if (++visited > MAX_RULES_VISITED) {
-      note(
+      noteOn(
+        trace,
         rule,
         `traversal stopped after ${MAX_RULES_VISITED} rules (a loop?): the chain policy was applied`,
       );
-      return policy();
+      return policyEnd(base);
     }
     let holds = true;
     const steps = rule.steps;
@@ -139,12 +162,12 @@ export function walkChain(
       } else if (ctx.dry) {
         return {
           kind: 'branch',
-          at: { stack: [...stack], chain, rule: i, step: s, marks: copyMarks(ctx), pTrue },
+          at: { stack: stackCopy(depth), chain, rule: i, step: s, marks: copyMarks(ctx), pTrue },
         };
       } else {
         if (trace && !trace.firstChoice)
           trace.firstChoice = {
-            stack: [...stack],
+            stack: stackCopy(depth),
             chain,
             rule: i,
             step: s,
@@ -161,22 +184,22 @@ export function walkChain(
     }
     firstStep = 0;
     if (ctx.notes.length > 0) {
-      for (const what of ctx.notes) note(rule, what);
+      for (const what of ctx.notes) noteOn(trace, rule, what);
       ctx.notes.length = 0;
     }
     if (!holds) {
       i += 1;
       continue;
     }
-    trace?.matched.push(rule.ref);
+    trace?.matched?.push(rule.ref);
     const action = rule.action;
     switch (action.kind) {
       case 'continue':
         break;
       case 'accept':
-        return { kind: 'end', verdict: 'ACCEPT', rule: rule.ref };
+        return rule.end ?? { kind: 'end', verdict: 'ACCEPT', rule: rule.ref };
       case 'drop':
-        return { kind: 'end', verdict: 'DROP', rule: rule.ref };
+        return rule.end ?? { kind: 'end', verdict: 'DROP', rule: rule.ref };
       case 'reject':
         return {
           kind: 'end',
@@ -185,8 +208,8 @@ export function walkChain(
           reject: rejectDecision(action.spec, ctx.packet),
         };
       case 'return': {
-        const frame = stack.pop();
-        if (!frame) return policy();
+        if (depth === 0) return policyEnd(base);
+        const frame = stack[--depth] as Frame;
         chain = frame.chain;
         i = frame.next;
         continue;
@@ -194,24 +217,29 @@ export function walkChain(
       case 'jump': {
         const target = rule.jumpTo;
         if (!target) {
-          note(
+          noteOn(
+            trace,
             rule,
             `jump to chain ${action.chain}, which the dump does not define: assumed no effect`,
           );
           break;
         }
-        if (stack.length >= MAX_DEPTH) {
-          note(rule, `jump depth over ${MAX_DEPTH}: the jump was not followed`);
+        if (depth >= MAX_DEPTH) {
+          noteOn(trace, rule, `jump depth over ${MAX_DEPTH}: the jump was not followed`);
           break;
         }
-        if (!action.goto) stack.push({ chain, next: i + 1 });
+        if (!action.goto) stack[depth++] = rule.returnTo ?? { chain, next: i + 1 };
         chain = target;
         i = 0;
         continue;
       }
       case 'nat':
         if (!action.target.hooks.has(ctx.hook)) {
-          note(rule, `${action.target.kind} is not valid in ${ctx.hook}: assumed no effect`);
+          noteOn(
+            trace,
+            rule,
+            `${action.target.kind} is not valid in ${ctx.hook}: assumed no effect`,
+          );
           break;
         }
         return {
@@ -225,11 +253,11 @@ export function walkChain(
         break;
       case 'notrack':
         ctx.notrack = true;
-        if (action.note) note(rule, action.note);
+        if (action.note) noteOn(trace, rule, action.note);
         break;
       case 'tproxy':
         if (ctx.hook !== 'PREROUTING') {
-          note(rule, `TPROXY is only valid in PREROUTING: assumed no effect`);
+          noteOn(trace, rule, `TPROXY is only valid in PREROUTING: assumed no effect`);
           break;
         }
         applyTproxyMark(action.target, ctx);
@@ -240,7 +268,7 @@ export function walkChain(
           nat: tproxyDecision(action.target, ctx, rule.ref),
         };
       case 'unsupported':
-        note(rule, action.what);
+        noteOn(trace, rule, action.what);
         break;
     }
     i += 1;

@@ -2,7 +2,7 @@ import type { Rule, RuleTable } from '@netmortem/domain';
 import { addressKey, parseAddressPrefix, type IpAddress } from './ip-address.js';
 import { compileRuleMatches } from './match-compiler.js';
 import type { MatchCompileEnv, MatchStep } from './match-types.js';
-import type { Hook, RuleRef, TableName } from './netfilter-types.js';
+import type { ChainResult, Hook, RuleRef, TableName } from './netfilter-types.js';
 import { compileTarget, type RuleAction } from './rule-targets.js';
 import { FlowReads, flowReadsOf, isFlowStableRule } from './flow-verdict-cache.js';
 
@@ -16,6 +16,26 @@ export interface CompiledRule {
   readonly flowStable: boolean;
   /** Optional inputs it reads (FlowReads bits). */
   readonly flowReads: number;
+  /** A jump's return point (this chain, the next rule): fixed, so made once, not per walk. */
+  returnTo: ReturnPoint | undefined;
+  /** ACCEPT/DROP: the walk's end, the same object every time (walks allocate nothing). */
+  end: FixedEnd | undefined;
+}
+
+/** Where a jump returns to. */
+export interface ReturnPoint {
+  readonly chain: CompiledChain;
+  readonly next: number;
+}
+
+/** A walk's end that depends on nothing but the rule or chain that decided it. */
+export interface FixedEnd {
+  readonly kind: 'end';
+  readonly verdict: 'ACCEPT' | 'DROP';
+  readonly rule?: RuleRef;
+  readonly policy?: boolean;
+  /** The evaluator's verdict-only result for this end, made on first use. */
+  verdictOnly?: ChainResult;
 }
 
 export interface CompiledChain {
@@ -25,6 +45,8 @@ export interface CompiledChain {
   readonly rules: readonly CompiledRule[];
   /** For long chains of `-d host` rules (KUBE-SERVICES): which rules a destination can reach. */
   readonly index?: DestinationIndex;
+  /** The end its policy gives (built-in chains; walks from a user chain make their own). */
+  readonly policyEnd?: FixedEnd;
 }
 
 /**
@@ -161,7 +183,19 @@ export function compileTable(
       action: compileTarget(rule.target, name, family),
       flowStable: isFlowStableRule(rule.matches),
       flowReads: flowReadsOf(rule.matches),
+      returnTo: undefined,
+      end: undefined,
     }));
+    for (const rule of rules) {
+      const kind = rule.action.kind;
+      if (kind === 'accept' || kind === 'drop')
+        rule.end = {
+          kind: 'end',
+          verdict: kind === 'accept' ? 'ACCEPT' : 'DROP',
+          rule: rule.ref,
+          verdictOnly: undefined,
+        };
+    }
     const builtinHook = hooks.find(
       (h) => h === chain.name || (chain.hook !== undefined && chain.hook.toUpperCase() === h),
     );
@@ -170,18 +204,24 @@ export function compileTable(
     const compiled: CompiledChain = {
       name: chain.name,
       rules,
-      ...(policy ? { policy } : {}),
+      ...(policy
+        ? {
+            policy,
+            policyEnd: { kind: 'end', verdict: policy, policy: true, verdictOnly: undefined },
+          }
+        : {}),
       ...(index ? { index } : {}),
     };
     chains.set(chain.name, compiled);
     if (builtinHook && !hookChains.has(builtinHook)) hookChains.set(builtinHook, compiled);
   }
   for (const chain of chains.values())
-    for (const rule of chain.rules)
-      if (rule.action.kind === 'jump') {
-        const target = chains.get(rule.action.chain);
-        if (target) rule.jumpTo = target;
-      }
+    chain.rules.forEach((rule, i) => {
+      if (rule.action.kind !== 'jump') return;
+      const target = chains.get(rule.action.chain);
+      if (target) rule.jumpTo = target;
+      rule.returnTo = { chain, next: i + 1 };
+    });
   return { name, family, chains, hookChains };
 }
 

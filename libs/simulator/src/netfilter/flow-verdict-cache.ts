@@ -97,6 +97,8 @@ interface CachedRun {
   readonly table: TableName;
   readonly hook: Hook;
   readonly reads: number;
+  /** A verdict-only result has no trace: never the answer to a caller wanting one. */
+  readonly detail: string;
   readonly localCount: number;
   // Packet headers.
   readonly family: number;
@@ -162,6 +164,7 @@ export class FlowVerdictCache {
     ct: ConntrackView,
     localCount: number,
     reads: number,
+    detail = 'trace',
   ): ChainResult | undefined {
     const runs = this.runs;
     for (let i = 0; i < runs.length; i++) {
@@ -170,6 +173,7 @@ export class FlowVerdictCache {
         r.table === table &&
         r.hook === hook &&
         r.reads === reads &&
+        r.detail === detail &&
         ((reads & FlowReads.TcpFlags) === 0 || r.tcpFlags === packet.tcpFlags) &&
         r.ctinfo === ct.ctinfo &&
         r.direction === ct.direction &&
@@ -215,11 +219,13 @@ export class FlowVerdictCache {
     localCount: number,
     reads: number,
     result: ChainResult,
+    detail = 'trace',
   ): void {
     const run: CachedRun = {
       table,
       hook,
       reads,
+      detail,
       localCount,
       family: packet.family,
       protocol: packet.protocol,

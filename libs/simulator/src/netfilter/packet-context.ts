@@ -92,7 +92,10 @@ function invert(t: Tuple): Tuple {
   return { protocol: t.protocol, src: t.dst, dst: t.src, srcPort: t.dstPort, dstPort: t.srcPort };
 }
 
-/** One object per run, methods on the prototype: a run allocates as little as possible. */
+/**
+ * Methods on the prototype, and one object reused run after run by an evaluator (see
+ * `reusePacketContext`): a run allocates as little as possible.
+ */
 class RunContext implements PacketContext {
   mark: number;
   ctmark: number;
@@ -108,15 +111,33 @@ class RunContext implements PacketContext {
   private tupleAddresses: (IpAddress | null | undefined)[] | undefined;
 
   constructor(
-    readonly packet: PacketHeaders,
-    readonly ct: ConntrackView,
-    readonly hook: Hook,
+    public packet: PacketHeaders,
+    public ct: ConntrackView,
+    public hook: Hook,
     readonly env: EvaluationEnvironment,
     private readonly addresses: AddressCache,
     private readonly locals: LocalAddressIndex,
   ) {
     this.mark = packet.mark ?? 0;
     this.ctmark = ct.mark;
+  }
+
+  /** Ready for another run: as new, without the allocation. */
+  reset(packet: PacketHeaders, ct: ConntrackView, hook: Hook): void {
+    this.packet = packet;
+    this.ct = ct;
+    this.hook = hook;
+    this.mark = packet.mark ?? 0;
+    this.ctmark = ct.mark;
+    this.markChanged = false;
+    this.ctmarkChanged = false;
+    this.notrack = false;
+    this.dry = false;
+    if (this.notes.length > 0) this.notes.length = 0;
+    this.parsedSrc = undefined;
+    this.parsedDst = undefined;
+    this.original = undefined;
+    if (this.tupleAddresses) this.tupleAddresses.fill(undefined);
   }
 
   get src(): IpAddress | undefined {
@@ -165,6 +186,26 @@ class RunContext implements PacketContext {
   isLocal(address: IpAddress | undefined): boolean {
     return this.locals.has(address);
   }
+}
+
+/**
+ * A context for another run: `previous` reset when this module made it, else a new one. The
+ * caller must be done with `previous` (nothing a run returns refers to its context).
+ */
+export function reusePacketContext(
+  previous: PacketContext | undefined,
+  packet: PacketHeaders,
+  ct: ConntrackView,
+  hook: Hook,
+  env: EvaluationEnvironment,
+  addresses: AddressCache,
+  locals: LocalAddressIndex,
+): PacketContext {
+  if (previous instanceof RunContext && previous.env === env) {
+    previous.reset(packet, ct, hook);
+    return previous;
+  }
+  return new RunContext(packet, ct, hook, env, addresses, locals);
 }
 
 export function createPacketContext(

@@ -2,7 +2,6 @@ import type { Ruleset } from '@netmortem/domain';
 import {
   walkChain,
   restoreMarks,
-  startOf,
   type WalkEnd,
   type WalkSnapshot,
   type WalkTrace,
@@ -16,6 +15,7 @@ import {
   TABLE_NAMES,
   type CompiledChain,
   type CompiledTable,
+  type FixedEnd,
 } from './compiled-table.js';
 import type { MatchCompileEnv } from './match-types.js';
 import type {
@@ -24,14 +24,15 @@ import type {
   EvaluationEnvironment,
   Hook,
   NatAlternative,
+  NatDecision,
   PacketHeaders,
   RuleRef,
   TableName,
 } from './netfilter-types.js';
 import {
   AddressCache,
-  createPacketContext,
   LocalAddressIndex,
+  reusePacketContext,
   type PacketContext,
 } from './packet-context.js';
 
@@ -46,6 +47,20 @@ const FLOW_CACHE_MIN_RULES = 24;
 
 /** Enough for any realistic load-balancing chain; beyond it the list is cut and said so. */
 const MAX_ALTERNATIVE_PATHS = 1024;
+
+/** What a verdict-only run leaves in `matched` and `unsupported`: nothing, shared. */
+const NO_RULES: RuleRef[] = Object.freeze([]) as unknown as RuleRef[];
+const NO_NOTES: ChainResult['unsupported'] = Object.freeze(
+  [],
+) as unknown as ChainResult['unsupported'];
+
+/**
+ * How much a run reports. `trace`: every rule that matched and every assumption (`matched`,
+ * `unsupported`). `verdict`: the verdict, rule, NAT decision, marks, reject, and nothing in
+ * `matched`/`unsupported` (the replay, which reads neither): a run then allocates nothing
+ * unless a rule changes marks or takes a NAT/REJECT decision.
+ */
+export type RunDetail = 'trace' | 'verdict';
 
 /**
  * Evaluates iptables rulesets (iptables-save, or nft rulesets in iptables shape) for one
@@ -87,6 +102,11 @@ export class RulesetEvaluator {
     4 | 6,
     Partial<Record<TableName, Partial<Record<Hook, number>>>>
   > = { 4: {}, 6: {} };
+  /** The context of the last run, reset for the next (runs never overlap). */
+  private context: PacketContext | undefined;
+  private readonly quietTrace: { firstChoice?: WalkTrace['firstChoice'] } = {
+    firstChoice: undefined,
+  };
 
   constructor(
     rulesets: readonly Ruleset[],
@@ -126,14 +146,15 @@ export class RulesetEvaluator {
     packet: PacketHeaders,
     ct: ConntrackView,
     cache: FlowVerdictCache,
+    detail: RunDetail = 'trace',
   ): ChainResult {
     const reads = this.flowReads(table, hook, packet.family);
-    if (reads < 0) return this.run(table, hook, packet, ct);
+    if (reads < 0) return this.run(table, hook, packet, ct, detail);
     const localCount = this.env.localAddresses.size;
-    const hit = cache.find(table, hook, packet, ct, localCount, reads);
+    const hit = cache.find(table, hook, packet, ct, localCount, reads, detail);
     if (hit !== undefined) return hit;
-    const result = this.run(table, hook, packet, ct);
-    cache.store(table, hook, packet, ct, localCount, reads, result);
+    const result = this.run(table, hook, packet, ct, detail);
+    cache.store(table, hook, packet, ct, localCount, reads, result, detail);
     return result;
   }
 
@@ -179,19 +200,36 @@ export class RulesetEvaluator {
     return reads;
   }
 
-  run(table: TableName, hook: Hook, packet: PacketHeaders, ct: ConntrackView): ChainResult {
+  run(
+    table: TableName,
+    hook: Hook,
+    packet: PacketHeaders,
+    ct: ConntrackView,
+    detail: RunDetail = 'trace',
+  ): ChainResult {
     const candidates = this.tables[packet.family][table];
-    const matched: RuleRef[] = [];
-    const unsupported: ChainResult['unsupported'] = [];
+    const traced = detail === 'trace';
+    const matched: RuleRef[] = traced ? [] : NO_RULES;
+    const unsupported: ChainResult['unsupported'] = traced ? [] : NO_NOTES;
     if (!candidates) return { verdict: 'NONE', matched, unsupported };
-    const ctx = createPacketContext(packet, ct, hook, this.env, this.addresses, this.locals);
+    const ctx = reusePacketContext(
+      this.context,
+      packet,
+      ct,
+      hook,
+      this.env,
+      this.addresses,
+      this.locals,
+    );
+    this.context = ctx;
     let decided: WalkEnd | undefined;
     let alternatives: NatAlternative[] | undefined;
+    const trace: WalkTrace = traced ? { matched, unsupported } : this.quietTrace;
     for (const compiled of candidates) {
       const base = compiled.hookChains.get(hook);
       if (!base) continue;
-      const trace: WalkTrace = { matched, unsupported };
-      const outcome = walkChain(base, startOf(base, ctx), ctx, undefined, trace);
+      trace.firstChoice = undefined;
+      const outcome = walkChain(base, undefined, ctx, undefined, trace);
       if (outcome.kind !== 'end') continue; // live walks always end
       decided = outcome;
       if (outcome.nat && trace.firstChoice) {
@@ -199,22 +237,35 @@ export class RulesetEvaluator {
           base,
           trace.firstChoice,
           ctx,
-          unsupported,
+          traced ? unsupported : undefined,
           outcome.nat.rule,
         );
       }
       if (outcome.verdict !== 'ACCEPT' || outcome.nat) break;
     }
+    trace.firstChoice = undefined;
     if (!decided) return { verdict: 'NONE', matched, unsupported };
+    const fixed =
+      !traced &&
+      decided.nat === undefined &&
+      decided.reject === undefined &&
+      !ctx.notrack &&
+      !ctx.markChanged &&
+      !ctx.ctmarkChanged;
+    // Ends without NAT or REJECT are the fixed objects of their rule or chain (FixedEnd).
+    const end = decided as FixedEnd;
+    if (fixed && end.verdictOnly !== undefined) return end.verdictOnly;
     // Plain assignments, not spreads: this runs for every packet at every hook.
     const result: Writable<ChainResult> = { verdict: decided.verdict, matched, unsupported };
     if (decided.rule) result.rule = decided.rule;
     if (decided.policy) result.policy = true;
     if (decided.reject) result.reject = decided.reject;
-    if (decided.nat) result.nat = alternatives ? { ...decided.nat, alternatives } : decided.nat;
+    if (decided.nat)
+      result.nat = alternatives ? withAlternatives(decided.nat, alternatives) : decided.nat;
     if (ctx.notrack) result.notrack = true;
     if (ctx.markChanged) result.setMark = ctx.mark;
     if (ctx.ctmarkChanged) result.setConnmark = ctx.ctmark;
+    if (fixed) end.verdictOnly = result;
     return result;
   }
 
@@ -226,7 +277,7 @@ export class RulesetEvaluator {
     base: CompiledChain,
     first: WalkSnapshot,
     ctx: PacketContext,
-    unsupported: ChainResult['unsupported'],
+    unsupported: ChainResult['unsupported'] | undefined,
     chosen: RuleRef,
   ): NatAlternative[] {
     const live = {
@@ -248,7 +299,7 @@ export class RulesetEvaluator {
         const item = work.pop()!;
         if (item.probability <= 0) continue;
         if (++paths > MAX_ALTERNATIVE_PATHS) {
-          unsupported.push({
+          unsupported?.push({
             rule: chosen,
             what: `NAT alternatives cut after ${MAX_ALTERNATIVE_PATHS} random branches`,
           });
@@ -273,4 +324,15 @@ export class RulesetEvaluator {
     }
     return [...found].map(([rule, { probability, to }]) => ({ rule, probability, to }));
   }
+}
+
+/** The decision with its alternatives: a plain copy (an object spread is several times slower). */
+function withAlternatives(nat: NatDecision, alternatives: NatAlternative[]): NatDecision {
+  const copy: Writable<NatDecision> = { kind: nat.kind, rule: nat.rule, to: nat.to };
+  if (nat.range !== undefined) copy.range = nat.range;
+  if (nat.flags !== undefined) copy.flags = nat.flags;
+  if (nat.approximate !== undefined) copy.approximate = nat.approximate;
+  if (nat.tproxy !== undefined) copy.tproxy = nat.tproxy;
+  copy.alternatives = alternatives;
+  return copy;
 }

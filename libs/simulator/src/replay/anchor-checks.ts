@@ -4,7 +4,7 @@ import { tupleKey } from '../model/index.js';
 import { anchorTuple } from './conntrack-anchors.js';
 import { hostPort, tupleText } from './format.js';
 import { plainAddress } from './local-addresses.js';
-import type { ReplayStep } from './replay-step.js';
+import type { StepList } from './replay-step.js';
 import type { TimelineRecord } from './replay-timeline.js';
 
 /** ss state names as the endpoint model spells them. */
@@ -77,7 +77,7 @@ export function listingDisagreements(
  */
 export function socketDisagreements(
   sockets: readonly SocketSnapshot[],
-  steps: readonly ReplayStep[],
+  steps: StepList,
   socketState: (
     local: { address: string; port: number },
     remote: { address: string; port: number },

@@ -36,7 +36,8 @@ export function inferLocalAddresses(
   for (const socket of sockets) add(socket.local.ip, `ss ${socket.locator.artifact}`);
 
   const directed = new Map<string, number>();
-  for (const packet of packets) {
+  for (let i = 0; i < packets.length; i++) {
+    const packet = packets[i] as Packet;
     if (packet.direction === 'out') directed.set(packet.src, (directed.get(packet.src) ?? 0) + 1);
     else if (packet.direction === 'in')
       directed.set(packet.dst, (directed.get(packet.dst) ?? 0) + 1);
@@ -55,7 +56,10 @@ function dominantAddresses(packets: readonly Packet[]): string[] {
   // Consecutive packets nearly always come from the same capture: remember the last one.
   let lastArtifact: string | undefined;
   let capture: { total: number; counts: Map<string, { n: number }> } | undefined;
-  for (const packet of packets) {
+  // A conversation's packets swap the same two addresses: its two counters are kept at hand.
+  const recent = new RecentCounters();
+  for (let i = 0; i < packets.length; i++) {
+    const packet = packets[i] as Packet;
     if (capture === undefined || packet.locator.artifact !== lastArtifact) {
       lastArtifact = packet.locator.artifact;
       capture = perCapture.get(lastArtifact);
@@ -63,10 +67,11 @@ function dominantAddresses(packets: readonly Packet[]): string[] {
         capture = { total: 0, counts: new Map() };
         perCapture.set(lastArtifact, capture);
       }
+      recent.forget();
     }
     capture.total += 1;
-    count(capture.counts, packet.src);
-    if (packet.dst !== packet.src) count(capture.counts, packet.dst);
+    recent.count(capture.counts, packet.src);
+    if (packet.dst !== packet.src) recent.count(capture.counts, packet.dst);
   }
   const found: string[] = [];
   for (const { total, counts } of perCapture.values()) {
@@ -78,8 +83,41 @@ function dominantAddresses(packets: readonly Packet[]): string[] {
 }
 
 /** One map lookup per address: the counter is a box mutated in place. */
-function count(counts: Map<string, { n: number }>, address: string): void {
-  const box = counts.get(address);
+function count(counts: Map<string, { n: number }>, address: string): { n: number } {
+  let box = counts.get(address);
   if (box) box.n += 1;
-  else counts.set(address, { n: 1 });
+  else {
+    box = { n: 1 };
+    counts.set(address, box);
+  }
+  return box;
+}
+
+/** The last two addresses counted and their counters: most packets need no map lookup. */
+class RecentCounters {
+  private firstAddress: string | undefined = undefined;
+  private firstBox: { n: number } | undefined = undefined;
+  private secondAddress: string | undefined = undefined;
+  private secondBox: { n: number } | undefined = undefined;
+
+  /** Another capture: its counters are other boxes. */
+  forget(): void {
+    this.firstAddress = this.secondAddress = undefined;
+    this.firstBox = this.secondBox = undefined;
+  }
+
+  count(counts: Map<string, { n: number }>, address: string): void {
+    if (address === this.firstAddress && this.firstBox) {
+      this.firstBox.n += 1;
+      return;
+    }
+    if (address === this.secondAddress && this.secondBox) {
+      this.secondBox.n += 1;
+      return;
+    }
+    this.secondAddress = this.firstAddress;
+    this.secondBox = this.firstBox;
+    this.firstAddress = address;
+    this.firstBox = count(counts, address);
+  }
 }

@@ -1,7 +1,7 @@
 import { TcpFlag, type Packet } from '@netmortem/domain';
 import { invertTuple } from '../model/index.js';
 import { tupleOf, wireKey } from './packet-tuples.js';
-import type { ReplayStep } from './replay-step.js';
+import type { ReplayStep, StepList } from './replay-step.js';
 
 const RST = TcpFlag.RST;
 const SYN = TcpFlag.SYN;
@@ -53,14 +53,14 @@ export class ResponseWatcher {
   }
 
   /** Marks the asking step when `captured` is the packet it waited for. */
-  match(step: ReplayStep, position: number, captured: Packet, steps: readonly ReplayStep[]): void {
+  match(step: ReplayStep, position: number, captured: Packet, steps: StepList): void {
     if (captured.srcPort === undefined) return;
     const key = wireKey(captured);
     const waiting = this.pending.get(key);
     if (!waiting) return;
     this.pending.delete(key);
     if (captured.timeUs - waiting.timeUs > RESPONSE_WINDOW_US) return;
-    const asked = steps[waiting.step];
+    const asked = steps.at(waiting.step);
     if (!asked) return;
     asked.observedAt = position;
     asked.observedMatches = flagsShow(waiting.kind, captured.tcp?.flags ?? 0);

@@ -6,9 +6,13 @@ import type { Packet } from '@netmortem/domain';
  */
 export function mergeByTime(packets: readonly Packet[]): Packet[] {
   const captureRank = new Map<string, number>();
-  for (const packet of packets) {
-    if (!captureRank.has(packet.locator.artifact))
-      captureRank.set(packet.locator.artifact, captureRank.size);
+  // Consecutive packets nearly always share their capture: ask the map only on a change.
+  let last: string | undefined;
+  for (let i = 0; i < packets.length; i++) {
+    const artifact = (packets[i] as Packet).locator.artifact;
+    if (artifact === last) continue;
+    last = artifact;
+    if (!captureRank.has(artifact)) captureRank.set(artifact, captureRank.size);
   }
   let sorted = true;
   for (let i = 1; i < packets.length; i++) {
@@ -47,12 +51,11 @@ function observationPoint(packet: Packet): string {
  */
 export function findDuplicates(ordered: readonly Packet[], windowUs: number): Int32Array {
   const firstSeen = new Int32Array(ordered.length).fill(-1);
-  const points = new Set<string>();
-  for (const packet of ordered) {
-    points.add(observationPoint(packet));
-    if (points.size > 1) break;
-  }
-  if (points.size < 2) return firstSeen;
+  const first = ordered[0] === undefined ? undefined : observationPoint(ordered[0]);
+  let several = false;
+  for (let i = 1; i < ordered.length && !several; i++)
+    several = observationPoint(ordered[i] as Packet) !== first;
+  if (!several) return firstSeen;
 
   const recent = new Map<string, number>();
   let oldest = 0;

@@ -34,7 +34,13 @@ import { WireIndex } from './wire-index.js';
 import { hostPort, tupleText } from './format.js';
 import { inferLocalAddresses, plainAddress } from './local-addresses.js';
 import { findDuplicates, mergeByTime } from './packet-order.js';
-import { PacketPath, ReplayStep, type PredictedResponse } from './replay-step.js';
+import {
+  PacketPath,
+  ReplayStep,
+  ReplaySteps,
+  StepStore,
+  type PredictedResponse,
+} from './replay-step.js';
 import type { EntrySnapshot, TimelineRecord } from './replay-timeline.js';
 import type { ReplayEvidence, ReplayInputSummary, ReplayOptions } from './replay-types.js';
 import { seededRandom } from './seeded-random.js';
@@ -77,7 +83,7 @@ function recoveryText(recovery: Recovery): string {
 
 /** The state a replay finishes with, for reports and what-if comparisons. */
 export interface ReplayOutcome {
-  readonly steps: ReplayStep[];
+  readonly steps: ReplaySteps;
   readonly timeline: TimelineRecord[];
   readonly input: ReplayInputSummary;
 }
@@ -105,7 +111,9 @@ export class ReplayEngine {
   private readonly tables: Record<TableName, boolean>;
   private readonly listeners = new Set<string>();
 
-  private readonly steps: ReplayStep[] = [];
+  private steps = new ReplaySteps(new StepStore([]));
+  /** Position of the packet being replayed. */
+  private current = -1;
   private readonly timeline: TimelineRecord[] = [];
   /** Confirmed entries by original-tuple key, for anchors and re-NAT detection. */
   private readonly live = new Map<string, ConntrackRecord>();
@@ -238,18 +246,20 @@ export class ReplayEngine {
     }
     this.noteAcceptedSyns(ordered);
 
-    const steps = this.steps;
+    const store = new StepStore(ordered);
+    const steps = new ReplaySteps(store);
+    this.steps = steps;
     for (let i = 0; i < ordered.length; i++) {
       const packet = ordered[i] as Packet;
-      const step = new ReplayStep(packet);
-      steps.push(step);
+      const step = new ReplayStep(store, i);
+      this.current = i;
       const synthetic = (packet as { syntheticNote?: string }).syntheticNote;
       if (synthetic !== undefined) step.synthetic = synthetic;
       const first = firstSeen[i] as number;
       if (first >= 0) {
         step.path = PacketPath.Duplicate;
         step.sameAs = first;
-        const original = steps[first] as ReplayStep;
+        const original = new ReplayStep(store, first);
         step.ctinfo = original.ctinfo;
         step.entryId = original.entryId;
         continue;
@@ -281,7 +291,7 @@ export class ReplayEngine {
         endUs,
       ),
     );
-    const captures = [...new Set(ordered.map((p) => p.locator.artifact))];
+    const captures = captureNames(ordered);
     return {
       steps,
       timeline: this.timeline.sort((a, b) => a.timeUs - b.timeUs),
@@ -330,7 +340,7 @@ export class ReplayEngine {
     v.direction = undefined;
     v.original = v.reply = undefined;
     if (this.tables.raw) {
-      const raw = this.evaluator.run('raw', firstHook, h, v);
+      const raw = this.evaluator.run('raw', firstHook, h, v, 'verdict');
       if (this.decided(step, raw, 'raw', firstHook)) return;
       if (raw.notrack) {
         step.ctinfo = 'UNTRACKED';
@@ -472,7 +482,7 @@ export class ReplayEngine {
     twin: number,
     ordered: readonly Packet[],
     recoveredFrom: Recovery | undefined,
-    position = this.steps.length - 1,
+    position = this.current,
   ): void {
     const h = this.headers;
     const entry = verdict?.entry;
@@ -493,10 +503,10 @@ export class ReplayEngine {
     let natSrc: { address: string; port: number } | undefined;
     let natRuleText: string | undefined;
     // Source rewrites of an existing binding happen after the filter (POSTROUTING / INPUT).
-    let laterSource: { address: string; port: number } | undefined;
+    let laterSource: Tuple | undefined;
     if (entry && verdict.created && ctinfo === 'NEW') {
       if (this.tables.nat) {
-        const nat = this.evaluator.run('nat', firstHook, h, this.view);
+        const nat = this.evaluator.run('nat', firstHook, h, this.view, 'verdict');
         if (nat.nat && (nat.nat.kind === 'DNAT' || nat.nat.kind === 'REDIRECT')) {
           const target = this.chooseDestination(
             step,
@@ -565,13 +575,13 @@ export class ReplayEngine {
     }
 
     if (laterSource) {
-      h.src = laterSource.address;
-      h.srcPort = laterSource.port;
+      h.src = laterSource.dst;
+      h.srcPort = laterSource.dstPort;
     }
 
     // Source NAT on the way out, again only for the first packet.
     if (entry && verdict.created && ctinfo === 'NEW' && this.tables.nat && hook !== 'INPUT') {
-      const post = this.evaluator.run('nat', 'POSTROUTING', h, this.view);
+      const post = this.evaluator.run('nat', 'POSTROUTING', h, this.view, 'verdict');
       if (post.nat && (post.nat.kind === 'SNAT' || post.nat.kind === 'MASQUERADE')) {
         const address = post.nat.to.address ?? this.observedSource(twin, ordered);
         if (address === undefined) {
@@ -629,8 +639,8 @@ export class ReplayEngine {
   private runChain(table: TableName, hook: Hook, flow: ConntrackRecord | undefined): ChainResult {
     const h = this.headers;
     return flow === undefined || !this.evaluator.flowCacheWorthwhile(table, hook, h.family)
-      ? this.evaluator.run(table, hook, h, this.view)
-      : this.evaluator.runForFlow(table, hook, h, this.view, this.flowCache(flow));
+      ? this.evaluator.run(table, hook, h, this.view, 'verdict')
+      : this.evaluator.runForFlow(table, hook, h, this.view, this.flowCache(flow), 'verdict');
   }
 
   private flowCache(entry: ConntrackRecord): FlowVerdictCache {
@@ -685,13 +695,14 @@ export class ReplayEngine {
   /**
    * An established packet is rewritten by the entry's binding (or un-NATed in reply). The
    * destination changes now (PREROUTING/OUTPUT), the source after the filter (POSTROUTING or
-   * INPUT), which is returned for the caller to apply.
+   * INPUT): the entry tuple whose destination becomes the source is returned for the caller
+   * to apply (the tuple itself, so a packet's path allocates nothing here).
    */
   private translateThroughEntry(
     step: ReplayStep,
     entry: ConntrackRecord,
     reply: boolean,
-  ): { address: string; port: number } | undefined {
+  ): Tuple | undefined {
     const kind = entry.nat?.kind;
     if (kind === undefined) return undefined;
     const o = entry.original;
@@ -712,9 +723,7 @@ export class ReplayEngine {
           : 'SNAT (entry)';
     step.natEntry = entry;
     step.natReplyDirection = reply;
-    return from.dst !== h.src || from.dstPort !== h.srcPort
-      ? { address: from.dst, port: from.dstPort }
-      : undefined;
+    return from.dst !== h.src || from.dstPort !== h.srcPort ? from : undefined;
   }
 
   /** A segment a local socket sent: the endpoint model learns its sequence numbers and state. */
@@ -806,7 +815,7 @@ export class ReplayEngine {
         this.timeline.push({
           kind: 'anchor-disagrees',
           timeUs: now,
-          step: this.steps.length - 1,
+          step: this.current,
           anchor: observed.by,
           note: `the rules translate ${tupleText(tupleOf(packet))} to ${hostPort(chosen.address, chosen.port)}, but ${observed.by} shows ${hostPort(observed.address, observed.port)}; the replay follows ${trusted ? 'the evidence' : 'the rules'}`,
         });
@@ -968,7 +977,8 @@ export class ReplayEngine {
 
   /** Pre-scan: which SYNs did a local socket answer with SYN-ACK (so a listener existed)? */
   private noteAcceptedSyns(ordered: readonly Packet[]): void {
-    for (const packet of ordered) {
+    for (let i = 0; i < ordered.length; i++) {
+      const packet = ordered[i] as Packet;
       const flags = packet.tcp?.flags ?? 0;
       if ((flags & (SYN | ACK)) !== (SYN | ACK) || packet.srcPort === undefined) continue;
       if (packet.direction === 'out' || (packet.direction !== 'in' && this.local.has(packet.src)))
@@ -1133,6 +1143,19 @@ function destroyEntry(table: ConntrackTable, entry: ConntrackRecord, now: number
     return;
   }
   entry.expiresUs = now;
+}
+
+/** Each capture once, in order of first appearance (consecutive packets share theirs). */
+function captureNames(ordered: readonly Packet[]): string[] {
+  const names = new Set<string>();
+  let last: string | undefined;
+  for (let i = 0; i < ordered.length; i++) {
+    const artifact = (ordered[i] as Packet).locator.artifact;
+    if (artifact === last) continue;
+    last = artifact;
+    names.add(artifact);
+  }
+  return [...names];
 }
 
 /** Field by field: what comparing `tupleKey` strings did, without building them. */

@@ -2,84 +2,166 @@ import { formatLocator, type Packet } from '@netmortem/domain';
 import { invertTuple, type CtInfo, type TcpConntrackState, type Tuple } from '../model/index.js';
 import { flagsText, hostPort, isoMicros, packetText, tupleJson } from './format.js';
 import type { DeliveryJson, PacketVerdict, ResponseJson } from './replay-types.js';
+import {
+  ctinfoCode,
+  ctinfoOf,
+  type PacketPath,
+  stateCode,
+  stateOf,
+  StepStore,
+  type CitedRule,
+  type DeliveryRecord,
+  type FollowedBinding,
+  type PredictedResponse,
+  type StepExtras,
+} from './step-store.js';
 
-/** Where the host met the packet. */
-export const PacketPath = { In: 0, Out: 1, Forward: 2, Duplicate: 3 } as const;
-export type PacketPath = (typeof PacketPath)[keyof typeof PacketPath];
+export {
+  PacketPath,
+  StepStore,
+  type CitedRule,
+  type DeliveryRecord,
+  type PredictedResponse,
+} from './step-store.js';
+
 const PATH_NAMES = ['in', 'out', 'forward', 'duplicate'] as const;
 
-/** A rule as the replay cites it (the evaluator's RuleRef, structurally). */
-export interface CitedRule {
-  readonly table: string;
-  readonly chain: string;
-  readonly index: number;
-  readonly raw: string;
-  readonly locator: { readonly artifact: string; readonly line?: number };
-}
-
-/** The answer the model predicts: a socket's segment or a REJECT's reset/ICMP error. */
-export interface PredictedResponse {
-  readonly kind: string;
-  readonly flags: number;
-  readonly seq: number;
-  readonly ack: number;
-  readonly reason: string;
-  /** Sender and receiver as the answering socket sees them (after NAT). */
-  readonly from: { readonly ip: string; readonly port: number };
-  readonly to: { readonly ip: string; readonly port: number };
-}
-
-export interface DeliveryRecord {
-  readonly socket: string;
-  readonly local: { readonly ip: string; readonly port: number };
-  readonly stateBefore?: string;
-  readonly stateAfter?: string;
-  readonly note?: string;
-}
-
-/** The fields few packets set (INVALID, REJECT, anchors, copies, what-if): kept apart. */
-class StepExtras {
-  invalidReason: string | undefined = undefined;
-  natTuple: Tuple | undefined = undefined;
-  natGuessed = false;
-  natChosenBy: string | undefined = undefined;
-  response: PredictedResponse | undefined = undefined;
-  observedAt = -1;
-  observedMatches = false;
-  sameAs = -1;
-  synthetic: string | undefined = undefined;
-  notes: string[] | undefined = undefined;
+/** Steps by position: a replay's StepStore (through ReplaySteps) or a plain array of steps. */
+export interface StepList {
+  readonly length: number;
+  at(position: number): ReplayStep | undefined;
+  [Symbol.iterator](): Iterator<ReplayStep>;
 }
 
 /**
- * One packet's verdicts in the replay's compact internal form: fields are plain values and
- * references to objects that exist anyway, so the hot loop allocates one object per packet;
- * the JSON shape is built only when someone asks for it (`toVerdict`). Fields most packets
- * leave at their default live in a second object made on first write (accessors below), so
- * the million steps of a long replay stay small.
+ * One packet's verdicts in the replay's compact internal form: a view of one row of a
+ * StepStore (columns of typed arrays), so a long replay keeps no object per packet; the JSON
+ * shape is built only when someone asks for it (`toVerdict`). `new ReplayStep(packet)` makes
+ * a step with a store of its own (tests, single packets).
  */
 export class ReplayStep {
-  path: PacketPath = PacketPath.In;
-  ctinfo: CtInfo | null = null;
-  stateBefore: TcpConntrackState | null = null;
-  stateAfter: TcpConntrackState | null = null;
-  entryId = -1;
-  natKind: string | undefined = undefined;
-  natRule: CitedRule | undefined = undefined;
-  /** An existing binding this packet followed (its tuples no longer change once confirmed). */
-  natEntry: { readonly original: Tuple; readonly reply: Tuple } | undefined = undefined;
-  natReplyDirection = false;
-  natSkipped: string | undefined = undefined;
-  filterVerdict = 'NONE';
-  filterRule: CitedRule | undefined = undefined;
-  filterChain: string | undefined = undefined;
-  delivery: DeliveryRecord | undefined = undefined;
-  private extras: StepExtras | undefined = undefined;
+  private readonly store: StepStore;
+  private readonly row: number;
 
-  constructor(readonly packet: Packet) {}
+  constructor(packetOrStore: Packet | StepStore, row = 0) {
+    if (packetOrStore instanceof StepStore) {
+      this.store = packetOrStore;
+      this.row = row;
+    } else {
+      this.store = new StepStore([packetOrStore]);
+      this.row = 0;
+    }
+  }
+
+  get packet(): Packet {
+    return this.store.packets[this.row] as Packet;
+  }
+
+  get path(): PacketPath {
+    return this.store.path[this.row] as PacketPath;
+  }
+  set path(value: PacketPath) {
+    this.store.path[this.row] = value;
+  }
+
+  get ctinfo(): CtInfo | null {
+    return ctinfoOf(this.store.ctinfo[this.row] as number);
+  }
+  set ctinfo(value: CtInfo | null) {
+    this.store.ctinfo[this.row] = ctinfoCode(value);
+  }
+
+  get stateBefore(): TcpConntrackState | null {
+    return stateOf(this.store.stateBefore[this.row] as number);
+  }
+  set stateBefore(value: TcpConntrackState | null) {
+    this.store.stateBefore[this.row] = stateCode(value);
+  }
+
+  get stateAfter(): TcpConntrackState | null {
+    return stateOf(this.store.stateAfter[this.row] as number);
+  }
+  set stateAfter(value: TcpConntrackState | null) {
+    this.store.stateAfter[this.row] = stateCode(value);
+  }
+
+  get entryId(): number {
+    return this.store.entryId[this.row] as number;
+  }
+  set entryId(value: number) {
+    this.store.entryId[this.row] = value;
+  }
+
+  get natKind(): string | undefined {
+    return this.store.natKind.get(this.row);
+  }
+  set natKind(value: string | undefined) {
+    this.store.natKind.set(this.row, value);
+  }
+
+  get natRule(): CitedRule | undefined {
+    return this.store.natRule.get(this.row);
+  }
+  set natRule(value: CitedRule | undefined) {
+    this.store.natRule.set(this.row, value);
+  }
+
+  /** An existing binding this packet followed (its tuples no longer change once confirmed). */
+  get natEntry(): FollowedBinding | undefined {
+    return this.store.natEntry[this.row];
+  }
+  set natEntry(value: FollowedBinding | undefined) {
+    this.store.natEntry[this.row] = value;
+  }
+
+  get natReplyDirection(): boolean {
+    return this.store.natReplyDirection[this.row] === 1;
+  }
+  set natReplyDirection(value: boolean) {
+    this.store.natReplyDirection[this.row] = value ? 1 : 0;
+  }
+
+  get natSkipped(): string | undefined {
+    return this.store.natSkipped.get(this.row);
+  }
+  set natSkipped(value: string | undefined) {
+    this.store.natSkipped.set(this.row, value);
+  }
+
+  get filterVerdict(): string {
+    return this.store.filterVerdict.get(this.row) ?? 'NONE';
+  }
+  set filterVerdict(value: string) {
+    this.store.filterVerdict.set(this.row, value);
+  }
+
+  get filterRule(): CitedRule | undefined {
+    return this.store.filterRule.get(this.row);
+  }
+  set filterRule(value: CitedRule | undefined) {
+    this.store.filterRule.set(this.row, value);
+  }
+
+  get filterChain(): string | undefined {
+    return this.store.filterChain.get(this.row);
+  }
+  set filterChain(value: string | undefined) {
+    this.store.filterChain.set(this.row, value);
+  }
+
+  get delivery(): DeliveryRecord | undefined {
+    return this.store.delivery[this.row];
+  }
+  set delivery(value: DeliveryRecord | undefined) {
+    this.store.delivery[this.row] = value;
+  }
+
+  private get extras(): StepExtras | undefined {
+    return this.store.extrasOf(this.row);
+  }
 
   private more(): StepExtras {
-    return (this.extras ??= new StepExtras());
+    return this.store.moreOf(this.row);
   }
 
   get invalidReason(): string | undefined {
@@ -170,7 +252,26 @@ export class ReplayStep {
 
   /** Dropped by a rule, a full table or an insert clash: nothing reached a socket. */
   get dropped(): boolean {
-    return this.filterVerdict === 'DROP' || this.filterVerdict === 'REJECT';
+    const verdict = this.filterVerdict;
+    return verdict === 'DROP' || verdict === 'REJECT';
+  }
+}
+
+/** A StepStore's rows as steps: views made on demand (each a small object, nothing copied). */
+export class ReplaySteps implements StepList {
+  constructor(readonly store: StepStore) {}
+
+  get length(): number {
+    return this.store.length;
+  }
+
+  at(position: number): ReplayStep | undefined {
+    const row = position < 0 ? position + this.store.length : position;
+    return row >= 0 && row < this.store.length ? new ReplayStep(this.store, row) : undefined;
+  }
+
+  *[Symbol.iterator](): Iterator<ReplayStep> {
+    for (let row = 0; row < this.store.length; row++) yield new ReplayStep(this.store, row);
   }
 }
 
@@ -183,7 +284,7 @@ export function citeRule(rule: CitedRule): string {
 }
 
 /** The JSON a person or a tool reads for one packet. */
-export function toVerdict(step: ReplayStep, steps: readonly ReplayStep[]): PacketVerdict {
+export function toVerdict(step: ReplayStep, steps: StepList): PacketVerdict {
   const packet = step.packet;
   const nat: Record<string, unknown> = { applied: step.natKind !== undefined };
   if (step.natKind !== undefined) nat.kind = step.natKind;
@@ -213,7 +314,7 @@ export function toVerdict(step: ReplayStep, steps: readonly ReplayStep[]): Packe
   verdict.filter = filter;
   verdict.delivery = step.delivery ? deliveryJson(step.delivery) : null;
   verdict.response = step.response ? responseJson(step.response) : null;
-  const observed = step.observedAt >= 0 ? steps[step.observedAt] : undefined;
+  const observed = step.observedAt >= 0 ? steps.at(step.observedAt) : undefined;
   if (observed) {
     verdict.observedResponse = {
       capture: observed.packet.locator.artifact,
@@ -222,7 +323,7 @@ export function toVerdict(step: ReplayStep, steps: readonly ReplayStep[]): Packe
       matches: step.observedMatches,
     };
   }
-  const first = step.sameAs >= 0 ? steps[step.sameAs] : undefined;
+  const first = step.sameAs >= 0 ? steps.at(step.sameAs) : undefined;
   if (first) {
     verdict.sameAs = {
       capture: first.packet.locator.artifact,

@@ -1,6 +1,6 @@
 import type { Tuple } from '../model/index.js';
 import { clockMicros, isoMicros, tupleJson, tupleText } from './format.js';
-import type { ReplayStep } from './replay-step.js';
+import type { ReplayStep, StepList } from './replay-step.js';
 import type { TimelineEvent, TimelineKind } from './replay-types.js';
 
 /** The entry a timeline record is about, copied at the moment (the live record keeps changing). */
@@ -25,8 +25,8 @@ export interface TimelineRecord {
   readonly note?: string;
 }
 
-export function timelineJson(record: TimelineRecord, steps: readonly ReplayStep[]): TimelineEvent {
-  const step = record.step === undefined ? undefined : steps[record.step];
+export function timelineJson(record: TimelineRecord, steps: StepList): TimelineEvent {
+  const step = record.step === undefined ? undefined : steps.at(record.step);
   return {
     time: isoMicros(record.timeUs),
     timeUs: record.timeUs,

@@ -16,6 +16,8 @@ import type {
  * caller streaming JSON (the CLI) materialises one packet at a time.
  */
 export class ReplayRun {
+  private materialised: ReplayStep[] | undefined;
+
   constructor(private readonly outcome: ReplayOutcome) {}
 
   get input(): ReplayInputSummary {
@@ -27,9 +29,10 @@ export class ReplayRun {
     return this.outcome.steps.length;
   }
 
-  /** Internal records, for the what-if comparison. */
+  /** Internal records, for the what-if comparison: views of the columns, made when first asked. */
   get steps(): readonly ReplayStep[] {
-    return this.outcome.steps;
+    this.materialised ??= [...this.outcome.steps];
+    return this.materialised;
   }
 
   get timelineRecords(): readonly TimelineRecord[] {
@@ -37,7 +40,7 @@ export class ReplayRun {
   }
 
   packet(position: number): PacketVerdict {
-    const step = this.outcome.steps[position];
+    const step = position >= 0 ? this.outcome.steps.at(position) : undefined;
     if (!step)
       throw new RangeError(`no packet at position ${position} (${this.packetCount} replayed)`);
     return toVerdict(step, this.outcome.steps);

@@ -11,7 +11,8 @@ export interface KernelMessageMeaning {
 }
 
 // Newer kernels name the namespace: `nf_conntrack: nf_conntrack: table full in netns 4026532. dropping packet`.
-const TABLE_FULL = /\b(?:nf|ip)_conntrack: (?:nf_conntrack: )?table full(?: in netns \d+)?, dropping packet/;
+const TABLE_FULL =
+  /\b(?:nf|ip)_conntrack: (?:nf_conntrack: )?table full(?: in netns \d+)?, dropping packet/;
 // conntrack's log_invalid: `nf_ct_tcp:` (kernels before 5.x), `nf_ct_proto_6:` (later ones).
 const CT_INVALID = /^(?:nf_ct_(?:proto_\d+|tcp|udp|udplite|icmp|icmpv6|sctp|dccp|gre)):\s*/;
 const INSERT_FAILED = /\bnf_(?:conntrack|nat)\b.*\b(?:insert(?:ion)? failed|insert_failed|clash)/;
