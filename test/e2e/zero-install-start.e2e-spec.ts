@@ -73,6 +73,41 @@ describe('netmortem start with nothing configured', () => {
     expect(body.data.incidents.nodes.length).toBeGreaterThan(0);
   });
 
+  it('should analyse the example bundles so the dashboard opens on findings', async () => {
+    const token = service.text.match(/Admin API token \(shown once\): (nmt_\S+)/)?.[1];
+    type Examples = {
+      incidents: {
+        nodes: {
+          title: string;
+          analyses: { status: string; findings: { rootCause: { id: string } | null }[] }[];
+        }[];
+      };
+    };
+    const deadline = Date.now() + 90_000;
+    let examples: Examples | undefined;
+    while (Date.now() < deadline) {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query:
+            '{ incidents(first: 50) { nodes { title analyses { status findings { rootCause { id } } } } } }',
+        }),
+      });
+      examples = ((await response.json()) as { data: Examples }).data;
+      const analyses = examples.incidents.nodes.flatMap((n) => n.analyses);
+      if (
+        analyses.length > 0 &&
+        analyses.every((a) => a.status === 'SUCCEEDED' || a.status === 'FAILED')
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const lab = examples?.incidents.nodes.find((n) => n.title.startsWith('Lab: sidecar resets'));
+    expect(lab?.analyses[0]?.status, JSON.stringify(examples)).toBe('SUCCEEDED');
+    expect(lab!.analyses[0]!.findings[0]?.rootCause?.id).toBe('ct-invalid-not-natted-rst');
+  });
+
   it('should stop the services and the embedded database on SIGTERM', async () => {
     const clusterPort = Number(
       service.text.match(/embedded PostgreSQL listening on 127\.0\.0\.1:(\d+)/)?.[1],
