@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runAnalyzeBench } from './analyze/analyze.bench.mjs';
 import { runCaptureBench } from './capture/capture.bench.mjs';
 import { runSimulatorBench } from './simulator/simulator.bench.mjs';
 import { runSpineBench } from './spine.bench.mjs';
@@ -53,6 +54,11 @@ if (wanted('text')) {
 if (wanted('simulator')) {
   log('bench: simulator replay (packets per second on one core)…');
   results.simulator = await runSimulatorBench();
+}
+
+if (wanted('analyze')) {
+  log('bench: netmortem analyze of a 100 MB bundle…');
+  results.analyze = await runAnalyzeBench({ log });
 }
 
 await writeFile(`${here}results.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -133,6 +139,23 @@ function render(r) {
       row(`${s.repeatedExample.source}, repeated`, s.repeatedExample),
       '',
       `Load average during the run: ${s.loadAverage.join(' ')}.`,
+    );
+  }
+  if (r.analyze) {
+    const a = r.analyze;
+    parts.push(
+      '',
+      '## `netmortem analyze` of a 100 MB bundle (issue 5)',
+      '',
+      `A recorded lab bundle plus a 100 MiB capture of real namespace traffic: ${a.bundleMiB} MiB, ${a.packets.toLocaleString('en')} packets, ${a.flows.toLocaleString('en')} flows. Whole CLI process, best of ${a.runs.length} (${a.runs.join(' s, ')} s).`,
+      '',
+      '| figure | measured | target |',
+      '|---|---|---|',
+      `| wall time | ${a.seconds} s | < ${a.targetSeconds} s |`,
+      `| peak RSS | ${a.peakRssMiB} MiB | — |`,
+      `| top finding | ${a.topFinding ?? 'none'} | ct-invalid-not-natted-rst |`,
+      '',
+      `Load average during the run: ${a.loadAverage.join(' ')}.`,
     );
   }
   return `${parts.join('\n')}\n`;

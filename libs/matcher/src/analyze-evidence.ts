@@ -9,6 +9,8 @@ import { latentRisks } from './risks/latent-risks.js';
 
 /** Below this a hypothesis is a guess, and guesses cost on-call trust: not reported. */
 export const REPORT_FLOOR = 0.3;
+/** What-if proofs (a replay each) are run for findings the matcher stands behind. */
+const PROOF_FLOOR = 0.5;
 /** Two causes closer than this are "close": each finding says how to tell them apart. */
 const CLOSE_CALL = 0.15;
 
@@ -93,7 +95,7 @@ async function toFinding(
   const remediation: RemediationAdvice[] = [];
   for (const option of entry?.remediation ?? []) {
     const proof =
-      proofs && option.whatIf
+      proofs && option.whatIf && c.weighing.confidence >= PROOF_FLOOR
         ? await proveRemediation(context, option, c.failure, c.flow)
         : undefined;
     remediation.push({

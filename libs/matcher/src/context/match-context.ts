@@ -8,7 +8,8 @@ import {
 } from '@netmortem/simulator';
 import { conntrackHistories, type TupleHistory } from './conntrack-history.js';
 import { HostSettings } from './host-settings.js';
-import { packetsWorthReplaying } from './replay-scope.js';
+import { packetsByFlow, packetsWorthReplaying } from './replay-scope.js';
+import { VerdictLookup } from './verdict-lookup.js';
 import { RulesetFacts } from './ruleset-facts.js';
 
 export interface MatchInput {
@@ -37,7 +38,7 @@ export class MatchContext {
   readonly rules: RulesetFacts;
   readonly histories: readonly TupleHistory[];
   private replayRun: ReplayRun | null | undefined;
-  private verdictIndex: Map<string, PacketVerdict> | undefined;
+  private verdictLookup: VerdictLookup | undefined;
   private packetIndex: Map<string, Packet> | undefined;
 
   constructor(
@@ -61,25 +62,12 @@ export class MatchContext {
     return this.replayRun;
   }
 
-  /** The replay's verdict on one captured packet (first observation when seen twice). */
+  /** The replay's verdict on one captured packet (its first sighting when seen twice). */
   verdict(capture: string, index: number): PacketVerdict | undefined {
-    if (!this.verdictIndex) {
-      this.verdictIndex = new Map();
-      const run = this.replay;
-      if (run) {
-        for (const v of run.packets()) {
-          const key = `${v.capture}#${v.index}`;
-          if (!this.verdictIndex.has(key)) this.verdictIndex.set(key, v);
-        }
-      }
-    }
-    return this.verdictIndex.get(`${capture}#${index}`);
-  }
-
-  /** Every replayed verdict, in replay order. */
-  verdicts(): PacketVerdict[] {
-    this.verdict('', 0);
-    return [...(this.verdictIndex?.values() ?? [])];
+    const run = this.replay;
+    if (!run) return undefined;
+    this.verdictLookup ??= new VerdictLookup(run);
+    return this.verdictLookup.get(capture, index);
   }
 
   private scoped: readonly Packet[] | undefined;
@@ -109,6 +97,18 @@ export class MatchContext {
         this.packetIndex.set(`${p.locator.artifact}#${p.locator.packet ?? 0}`, p);
     }
     return this.packetIndex.get(`${capture}#${index}`);
+  }
+
+  private flowIndex: Map<Flow, Packet[]> | undefined;
+
+  /**
+   * A flow's packets (both directions, capture order). Built for every TCP flow in one pass
+   * over the packets on first use: walking each flow's packet range instead would cost the
+   * whole capture per long-lived flow.
+   */
+  flowPackets(flow: Flow): readonly Packet[] {
+    this.flowIndex ??= packetsByFlow(this.packets, this.tcpFlows);
+    return this.flowIndex.get(flow) ?? [];
   }
 
   get tcpFlows(): readonly Flow[] {

@@ -1,6 +1,10 @@
 import type { EvidenceSet, Flow, FlowAnomalyKind, Packet } from '@netmortem/domain';
 
-/** Anomalies that make a flow worth replaying: the shapes every catalogued failure leaves. */
+/**
+ * Anomalies that make a flow worth replaying: the shapes the detectors ask the simulator
+ * about. Plain retransmissions are left out: lossy links show them on most flows, and the
+ * causes they belong to (PMTU, stalls after a half-close) are read from the packets.
+ */
 const INTERESTING: readonly FlowAnomalyKind[] = [
   'rst',
   'rst-ack',
@@ -12,7 +16,6 @@ const INTERESTING: readonly FlowAnomalyKind[] = [
   'half-close',
   'data-after-fin',
   'port-reuse',
-  'retransmission',
 ];
 
 /** Undirected 5-tuple of a TCP/UDP packet within one capture. */
@@ -78,4 +81,37 @@ export function packetsWorthReplaying(
     if (keep.has(key)) chosen.push(p);
   }
   return chosen;
+}
+
+/**
+ * The packets of several flows in one pass over the bundle's packets (capture order). One
+ * 4-tuple can carry several flows over time (port reuse): each keeps its own packet range.
+ */
+export function packetsByFlow(
+  packets: readonly Packet[],
+  flows: readonly Flow[],
+): Map<Flow, Packet[]> {
+  const out = new Map<Flow, Packet[]>();
+  const byKey = new Map<string, { flow: Flow; packets: Packet[] }[]>();
+  for (const flow of flows) {
+    const entry = { flow, packets: [] as Packet[] };
+    out.set(flow, entry.packets);
+    const key = flowKey(flow);
+    const list = byKey.get(key);
+    if (list) list.push(entry);
+    else byKey.set(key, [entry]);
+  }
+  if (flows.length === 0) return out;
+  for (const p of packets) {
+    if (p.srcPort === undefined || p.dstPort === undefined) continue;
+    const entries = byKey.get(
+      conversationKey(p.locator.artifact, p.protocol, p.src, p.srcPort, p.dst, p.dstPort),
+    );
+    if (!entries) continue;
+    const index = p.locator.packet ?? 0;
+    for (const e of entries) {
+      if (index >= e.flow.firstPacket && index <= e.flow.lastPacket) e.packets.push(p);
+    }
+  }
+  return out;
 }

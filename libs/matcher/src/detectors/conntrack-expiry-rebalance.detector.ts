@@ -105,7 +105,11 @@ function fromEvents(context: MatchContext, renat: Renat): Candidate {
       evidence: pointerAt(reset.locator, reset.type),
     });
   }
-  for (const log of resetLogs(context).slice(0, 2)) w.for('weak', log);
+  for (const log of resetLogs(context, undefined, {
+    what: `the re-NAT of ${client} to ${renat.after}`,
+    ...(recreated.timeUs === undefined ? {} : { timeUs: recreated.timeUs }),
+  }).slice(0, 2))
+    w.for('weak', log);
   const failure = capturedPacketAfter(context, original.src, original.srcPort, recreated.timeUs);
   return {
     rootCause: ID,
@@ -186,7 +190,11 @@ function fromCapture(context: MatchContext, flow: Flow): Candidate | undefined {
           'TCP keepalives were seen on this flow',
         ),
       );
-    for (const log of resetLogs(context, flow).slice(0, 2)) w.for('weak', log);
+    for (const log of resetLogs(context, flow, {
+      what: `the RST at packet ${rstPacket}`,
+      timeUs: reset.timeUs,
+    }).slice(0, 2))
+      w.for('weak', log);
     return {
       rootCause: ID,
       flow: flowRef(flow, backend),

@@ -110,7 +110,11 @@ function fromReplay(context: MatchContext, flow: Flow): Candidate | undefined {
       evidence: packetPointer(flow.capture, rstIndex, reset.note),
     });
     for (const p of invalidSettingsEvidence(context)) w[p.side](p.weight, p.pointer);
-    for (const log of resetLogs(context, flow).slice(0, 2)) w.for('weak', log);
+    for (const log of resetLogs(context, flow, {
+      what: `the RST at packet ${rstIndex}`,
+      timeUs: reset.timeUs,
+    }).slice(0, 2))
+      w.for('weak', log);
     return {
       rootCause: ID,
       flow: flowRef(flow),

@@ -24,25 +24,9 @@ export function isBareRst(packet: Packet | undefined): boolean {
   return hasFlag(packet, TcpFlag.RST) && !hasFlag(packet, TcpFlag.ACK);
 }
 
-/** The packets of one flow, in capture order (needs the packets; empty without them). */
-export function flowPackets(context: MatchContext, flow: Flow): Packet[] {
-  const out: Packet[] = [];
-  for (let i = flow.firstPacket; i <= flow.lastPacket; i++) {
-    const p = context.packet(flow.capture, i);
-    if (!p || p.tcp === undefined) continue;
-    const forward =
-      p.src === flow.client.ip &&
-      p.srcPort === flow.client.port &&
-      p.dst === flow.server.ip &&
-      p.dstPort === flow.server.port;
-    const backward =
-      p.dst === flow.client.ip &&
-      p.dstPort === flow.client.port &&
-      p.src === flow.server.ip &&
-      p.srcPort === flow.server.port;
-    if (forward || backward) out.push(p);
-  }
-  return out;
+/** The packets of one flow, in capture order (empty without the packets). */
+export function flowPackets(context: MatchContext, flow: Flow): readonly Packet[] {
+  return context.flowPackets(flow);
 }
 
 export function fromClient(flow: Flow, p: Packet): boolean {

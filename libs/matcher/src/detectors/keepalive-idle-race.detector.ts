@@ -136,7 +136,11 @@ function candidate(context: MatchContext, race: Race, allIdles: readonly number[
         `${durationText(seconds(idleUs))} is ${known.name} (${known.seconds} s)`,
       ),
     );
-  for (const log of resetLogs(context, flow).slice(0, 2)) w.for('weak', log);
+  for (const log of resetLogs(context, flow, {
+    what: `the server's close of the idle connection (packet ${finIndex})`,
+    timeUs: fin.timeUs,
+  }).slice(0, 2))
+    w.for('weak', log);
   return {
     rootCause: ID,
     flow: flowRef(flow),

@@ -89,7 +89,11 @@ function fromCapture(context: MatchContext, flow: Flow): Candidate | undefined {
     );
   const lost = context.logs(['LOST_CONNECTION'])[0];
   if (lost) w.for('moderate', pointerAt(lost.locator, lost.message.slice(0, 160)));
-  for (const log of resetLogs(context, flow).slice(0, 2)) w.for('weak', log);
+  for (const log of resetLogs(context, flow, {
+    what: `the RST at packet ${rstIndex}`,
+    timeUs: rst.timeUs,
+  }).slice(0, 2))
+    w.for('weak', log);
   return {
     rootCause: ID,
     flow: flowRef(flow),

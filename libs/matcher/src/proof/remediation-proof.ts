@@ -7,6 +7,7 @@ import {
   type WhatIfOverrides,
 } from '@netmortem/simulator';
 import type { MatchContext } from '../context/match-context.js';
+import { VerdictLookup } from '../context/verdict-lookup.js';
 import type { FailurePacket } from '../detectors/detector.js';
 import type { FlowRef, RemediationProof } from '../report/analysis-report.js';
 
@@ -37,8 +38,8 @@ export async function proveRemediation(
     overrides,
     baseline,
   );
-  const before = find(result.baseline.packets(), failure);
-  const after = find(result.variant.packets(), failure);
+  const before = context.verdict(failure.capture, failure.index);
+  const after = new VerdictLookup(result.variant).get(failure.capture, failure.index);
   const changes = [...result.diff.summary];
   if (!before)
     return { verdict: 'not-modelled', detail: 'the failing packet was not replayed', changes };
@@ -90,19 +91,6 @@ async function overridesFor(
         }
       : {}),
   };
-}
-
-/** The packet's verdict; for a second sighting of a packet (another interface), the first one's. */
-function find(
-  verdicts: Iterable<PacketVerdict>,
-  failure: FailurePacket,
-): PacketVerdict | undefined {
-  const byKey = new Map<string, PacketVerdict>();
-  for (const v of verdicts) byKey.set(`${v.capture}#${v.index}`, v);
-  let v = byKey.get(`${failure.capture}#${failure.index}`);
-  for (let hops = 0; v?.path === 'duplicate' && v.sameAs && hops < 4; hops++)
-    v = byKey.get(`${v.sameAs.capture}#${v.sameAs.index}`);
-  return v;
 }
 
 /**
