@@ -1,9 +1,16 @@
-// The dashboard is, for now, a static page with no build step of its own: copying it to
-// dist/ keeps the API's contract (serve apps/dashboard/dist) stable for the real app.
-import { cp, mkdir, rm } from 'node:fs/promises';
+// Builds the dashboard: typed GraphQL documents from the committed schema (codegen), then the
+// Vite bundle into dist/, which the API serves at /.
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-await rm(`${here}dist`, { recursive: true, force: true });
-await mkdir(`${here}dist`, { recursive: true });
-await cp(`${here}public`, `${here}dist`, { recursive: true });
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const codegen = spawnSync(
+  process.execPath,
+  [`${root}node_modules/@graphql-codegen/cli/esm/bin.js`, '--config', 'codegen.yml', '--silent'],
+  { cwd: here, stdio: 'inherit' },
+);
+if (codegen.status !== 0) process.exit(codegen.status ?? 1);
+await build({ configFile: `${here}vite.config.mjs`, logLevel: 'warn' });

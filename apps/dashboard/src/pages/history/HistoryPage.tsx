@@ -1,0 +1,5 @@
+import { Title } from '@mantine/core';
+
+export function HistoryPage() {
+  return <Title order={2}>Incidents</Title>;
+}
