@@ -52,6 +52,7 @@ function fromReplay(context: MatchContext, flow: Flow): Candidate | undefined {
 
     const w = new Weighing();
     const narrative: NarrativeStep[] = [];
+    const notes: string[] = [];
     const handshake = flow.handshake.synPacket;
     if (flow.handshake.complete && handshake !== undefined) {
       narrative.push({
@@ -74,7 +75,11 @@ function fromReplay(context: MatchContext, flow: Flow): Candidate | undefined {
       text: `the client's segment is outside the window conntrack tracks: INVALID (${reason})`,
       evidence: packetPointer(flow.capture, triggerIndex, verdict.summary),
     });
-    if (verdict.nat.skippedBecause !== undefined) {
+    // NAT skipped only matters where a NAT would have applied: the flow's earlier packets
+    // were translated, or a DNAT/REDIRECT rule covers its port.
+    const natted = wasNatted(context, flow, trigger);
+    const nat = context.rules.natForPort(flow.server.port);
+    if (verdict.nat.skippedBecause !== undefined && (natted || nat.length > 0)) {
       w.for(
         'decisive',
         packetPointer(flow.capture, triggerIndex, `NAT skipped: ${verdict.nat.skippedBecause}`),
@@ -83,14 +88,15 @@ function fromReplay(context: MatchContext, flow: Flow): Candidate | undefined {
         time: verdict.time,
         text: `so the nat table never sees it: ${verdict.nat.skippedBecause}${verdict.delivery ? `; it reaches ${verdict.delivery.socket}` : ''}`,
       });
-    } else {
-      const nat = context.rules.natForPort(flow.server.port);
-      if (nat[0]) {
-        w.for('moderate', {
-          ...nat[0].pointer,
-          note: `INVALID packets skip this rule: ${nat[0].pointer.note}`,
-        });
-      }
+    } else if (nat[0]) {
+      w.for('moderate', {
+        ...nat[0].pointer,
+        note: `INVALID packets skip this rule: ${nat[0].pointer.note}`,
+      });
+    } else if (!context.rules.present) {
+      notes.push(
+        'the bundle has no ruleset: that a DNAT or REDIRECT was skipped is inferred from the bare RST, not seen',
+      );
     }
     if (isBareRst(rst)) {
       w.for(
@@ -121,6 +127,7 @@ function fromReplay(context: MatchContext, flow: Flow): Candidate | undefined {
       weighing: w,
       summary: `Packet ${triggerIndex} of ${flow.capture} (${flowRef(flow).client} → ${flowRef(flow).server}) was out of conntrack's window and judged INVALID; INVALID packets skip NAT, so it reached a socket that did not know the connection, and the RST at packet ${rstIndex} reset the client's connection.`,
       narrative,
+      notes,
       failure: {
         capture: flow.capture,
         index: triggerIndex,
@@ -199,4 +206,14 @@ function trackedBefore(context: MatchContext, flow: Flow, trigger: Packet): bool
     if (v && v.path !== 'duplicate') return v.ctStateAfter !== null && v.ctinfo !== 'INVALID';
   }
   return false;
+}
+
+/** Whether the replay translated any earlier packet of the flow. */
+function wasNatted(context: MatchContext, flow: Flow, trigger: Packet): boolean {
+  const index = trigger.locator.packet ?? 0;
+  return flowPackets(context, flow).some(
+    (p) =>
+      (p.locator.packet ?? 0) < index &&
+      context.verdict(flow.capture, p.locator.packet ?? 0)?.nat.applied === true,
+  );
 }
