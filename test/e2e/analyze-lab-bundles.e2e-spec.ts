@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '@test/support/service-process.js';
 
 const run = promisify(execFile);
@@ -47,6 +48,9 @@ function recordedBundles(): { dir: string; expected: Expected }[] {
   return out;
 }
 
+const scratch = mkdtempSync(path.join(tmpdir(), 'netmortem-analyze-labs-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 async function analyze(dir: string): Promise<AnalyzeJson> {
   const { stdout } = await run(process.execPath, [BIN, 'analyze', dir, '--format', 'json'], {
     maxBuffer: 64 * 1024 ** 2,
@@ -56,6 +60,11 @@ async function analyze(dir: string): Promise<AnalyzeJson> {
 }
 
 const bundles = recordedBundles();
+
+/** The top cause at 0.5 or above, or null: what a person would act on. */
+function verdict(report: AnalyzeJson): string | null {
+  return report.findings.find((f) => f.confidence >= 0.5)?.rootCause ?? null;
+}
 
 // The project's own labs, recorded on a real kernel: the mechanism must be recognised on the
 // right flow, and healthy bundles must stay quiet. Addresses and file names differ per lab;
@@ -86,6 +95,23 @@ describe('netmortem analyze on the recorded lab bundles', () => {
           top!.flow?.server,
         );
       }
+    },
+    60_000,
+  );
+
+  // Addresses, ports and payloads mean nothing to the matcher: the same bundle redacted
+  // (keyed pseudonyms for every address, permuted ephemeral ports, payloads stripped) must
+  // give the same verdict.
+  it.each(bundles.map((b) => [`${b.expected.lab}/${b.expected.variant}`, b] as const))(
+    'gives the same verdict on %s after redaction',
+    async (name, { dir, expected }) => {
+      const out = path.join(scratch, `${name.replace('/', '--')}.tar.gz`);
+      await run(
+        process.execPath,
+        [BIN, 'redact', dir, '-o', out, '--key-file', path.join(scratch, 'redaction.key')],
+        { env: { PATH: process.env.PATH } },
+      );
+      expect(verdict(await analyze(out))).toBe(expected.rootCause);
     },
     60_000,
   );
