@@ -59,13 +59,23 @@ function fromEvents(context: MatchContext, renat: Renat): Candidate {
   let destroyText = `the entry is destroyed`;
   if (destroyed.timeUs !== undefined && lastBefore?.timeUs !== undefined) {
     const idle = seconds(destroyed.timeUs - lastBefore.timeUs);
-    const timer = coincidingTimer(idle, [ESTABLISHED], context.settings);
+    // conntrack -E logs state changes, not packets: the entry may have been refreshed after
+    // its last event, so a DESTROY at least the timeout later fits the timer, and one sooner
+    // cannot be the timer at all.
+    const timer = coincidingTimer(idle, [ESTABLISHED], context.settings, true);
     if (timer) {
-      destroyText += ` ${durationText(idle)} after its last update: the established timeout ran out (${describeTimer(timer, idle)})`;
-      w.for('strong', pointerAt(destroyed.locator, `DESTROY ${describeTimer(timer, idle)}`));
+      const fits =
+        timer.relation === 'equals'
+          ? `the established timeout ran out (${describeTimer(timer, idle)})`
+          : `no sooner than nf_conntrack_tcp_timeout_established (${timer.seconds} s): consistent with the timer running out (packets between events are not logged)`;
+      destroyText += ` ${durationText(idle)} after its last event: ${fits}`;
+      w.for(
+        timer.relation === 'equals' ? 'strong' : 'moderate',
+        pointerAt(destroyed.locator, `DESTROY ${durationText(idle)} after the last event: ${fits}`),
+      );
       if (timer.pointer) w.for('weak', timer.pointer);
     } else {
-      destroyText += ` ${durationText(idle)} after its last update, before its timeout: flushed or evicted (conntrack -F, conntrack -D, a CNI or kube-proxy cleanup)`;
+      destroyText += ` ${durationText(idle)} after its last event, sooner than its timeout could run out: flushed or evicted (conntrack -F, conntrack -D, a CNI or kube-proxy cleanup)`;
       w.for(
         'moderate',
         pointerAt(destroyed.locator, 'DESTROY while the connection was still open'),
@@ -87,9 +97,8 @@ function fromEvents(context: MatchContext, renat: Renat): Candidate {
     text: `the connection's next packet creates a new entry and is NATed to ${renat.after}, a backend that has never seen the connection`,
     evidence: pointerAt(recreated.locator, 'NEW'),
   });
-  const after = renat.history.events.filter(
-    (e) => (e.timeUs ?? 0) >= (recreated.timeUs ?? 0) && e !== recreated,
-  );
+  // File order is time order (events without -o timestamp carry no time).
+  const after = renat.history.events.slice(renat.history.events.indexOf(recreated) + 1);
   const reset = after.find((e) => e.type === 'DESTROY' || e.tcpState === 'CLOSE');
   if (reset) {
     w.for(
