@@ -38,6 +38,19 @@ describe('proveRemediation', () => {
     expect(none.verdict).toBe('not-modelled');
   });
 
+  it('says when the bundle’s host already runs with the change', async () => {
+    const fixture = labFixtures('ephemeral-port-collision-challenge-ack')[0]!;
+    const context = new MatchContext(await loadLabFixture(fixture));
+    const proof = await proveRemediation(
+      context,
+      { id: 'k', title: 'k', steps: [], tradeoffs: [], whatIf: { kernel: '6.2+' } },
+      undefined,
+      undefined,
+    );
+    expect(proof.verdict).toBe('already-in-place');
+    expect(proof.detail).toMatch(/is already 6\.2\+/);
+  });
+
   it('says when a fix cannot be modelled', async () => {
     const context = new MatchContext({
       evidence: (await import('@netmortem/domain')).emptyEvidenceSet(),

@@ -24,6 +24,8 @@ export async function proveRemediation(
   const recipe = option.whatIf;
   if (!recipe)
     return { verdict: 'not-modelled', detail: 'the simulator does not model this change' };
+  const present = alreadyInPlace(context, recipe);
+  if (present) return { verdict: 'already-in-place', detail: present };
   const baseline = context.replay;
   if (!baseline || !failure) {
     return {
@@ -136,4 +138,28 @@ function describe(v: PacketVerdict): string {
   else if (v.nat.skippedBecause) parts.push(`not NATed (${v.nat.skippedBecause})`);
   if (v.response) parts.push(`answered ${v.response.flags}`);
   return parts.join(', ');
+}
+
+/** Whether the bundle's host already has the change (so it cannot be what was missing). */
+function alreadyInPlace(context: MatchContext, recipe: WhatIfRecipe): string | undefined {
+  const modelled = Boolean(recipe.addRules?.length || recipe.keepalive);
+  if (modelled) return undefined;
+  const settings = Object.entries(recipe.settings ?? {});
+  const settingsHeld =
+    settings.length > 0 &&
+    settings.every(([key, value]) => {
+      const current = context.settings.get(key);
+      return current?.observed === true && current.value === value;
+    });
+  const kernelHeld =
+    recipe.kernel !== undefined &&
+    context.settings.kernel !== undefined &&
+    context.settings.profile.id === recipe.kernel;
+  if (recipe.kernel !== undefined && settings.length === 0)
+    return kernelHeld
+      ? `the bundle's kernel (${context.settings.kernel!.release}) is already ${recipe.kernel}`
+      : undefined;
+  if (settingsHeld && (recipe.kernel === undefined || kernelHeld))
+    return `the bundle's sysctls already say ${settings.map(([k, v]) => `${k}=${v}`).join(', ')}`;
+  return undefined;
 }

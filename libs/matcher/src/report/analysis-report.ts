@@ -82,8 +82,12 @@ export interface RemediationAdvice {
 }
 
 export interface RemediationProof {
-  /** `removes-failure`: the what-if run no longer shows the failing packet's fate. */
-  readonly verdict: 'removes-failure' | 'does-not-remove-failure' | 'not-modelled';
+  /**
+   * `removes-failure`: the what-if run no longer shows the failing packet's fate;
+   * `already-in-place`: the bundle's host already runs with this change.
+   */
+  readonly verdict:
+    'removes-failure' | 'does-not-remove-failure' | 'already-in-place' | 'not-modelled';
   readonly detail: string;
   /** The simulator's own words for what changed. */
   readonly changes?: readonly string[];
