@@ -5,7 +5,15 @@ import { durationText, packetPointer, pointerAt, timeText } from '../context/poi
 import type { NarrativeStep } from '../report/analysis-report.js';
 import { Weighing } from '../scoring/weighing.js';
 import type { Candidate, Detector } from './detector.js';
-import { anomalies, flowPackets, flowRef, fromClient, hasFlag, seconds } from './flow-signals.js';
+import {
+  anomalies,
+  eachTcpFlow,
+  flowPackets,
+  flowRef,
+  fromClient,
+  hasFlag,
+  seconds,
+} from './flow-signals.js';
 
 const ID = 'ephemeral-port-collision-challenge-ack';
 
@@ -22,12 +30,7 @@ const HEALED_WITHIN_US = 1_500_000;
 export const ephemeralPortCollisionDetector: Detector = {
   rootCause: ID,
   detect(context) {
-    const out: Candidate[] = [];
-    for (const flow of context.tcpFlows) {
-      const c = fromCapture(context, flow);
-      if (c) out.push(c);
-    }
-    return out;
+    return eachTcpFlow(context, fromCapture);
   },
 };
 

@@ -1,6 +1,7 @@
 import type { Flow, FlowAnomaly, Packet } from '@netmortem/domain';
 import { TcpFlag } from '@netmortem/domain';
 import type { MatchContext } from '../context/match-context.js';
+import type { Candidate } from './detector.js';
 import { endpointText } from '../context/pointers.js';
 import type { FlowRef } from '../report/analysis-report.js';
 
@@ -40,4 +41,17 @@ export function sameClient(flow: Flow, other: Flow): boolean {
 
 export function seconds(us: number): number {
   return us / 1e6;
+}
+
+/** The candidates a per-flow check finds across the bundle's TCP flows. */
+export function eachTcpFlow(
+  context: MatchContext,
+  check: (context: MatchContext, flow: Flow) => Candidate | undefined,
+): Candidate[] {
+  const out: Candidate[] = [];
+  for (const flow of context.tcpFlows) {
+    const candidate = check(context, flow);
+    if (candidate) out.push(candidate);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { durationText, packetPointer, pointerAt, timeText } from '../context/poi
 import { coincidingTimer, describeTimer } from '../context/timer-coincidence.js';
 import { Weighing } from '../scoring/weighing.js';
 import type { Candidate, Detector } from './detector.js';
-import { flowPackets, flowRef, fromClient, hasFlag, seconds } from './flow-signals.js';
+import { eachTcpFlow, flowPackets, flowRef, fromClient, hasFlag, seconds } from './flow-signals.js';
 
 const ID = 'sidecar-halfclose-leak';
 const CLOSE_WAIT = 'net.netfilter.nf_conntrack_tcp_timeout_close_wait';
@@ -20,11 +20,7 @@ const CLOSE_WAIT = 'net.netfilter.nf_conntrack_tcp_timeout_close_wait';
 export const sidecarHalfcloseLeakDetector: Detector = {
   rootCause: ID,
   detect(context) {
-    const out: Candidate[] = [];
-    for (const flow of context.tcpFlows) {
-      const c = fromCapture(context, flow);
-      if (c) out.push(c);
-    }
+    const out = eachTcpFlow(context, fromCapture);
     if (out.length === 0) {
       const c = fromEvents(context) ?? fromSockets(context);
       if (c) out.push(c);

@@ -4,7 +4,7 @@ import { durationText, packetPointer, pointerAt, timeText } from '../context/poi
 import { coincidingTimer, describeTimer } from '../context/timer-coincidence.js';
 import { Weighing } from '../scoring/weighing.js';
 import type { Candidate, Detector } from './detector.js';
-import { anomalies, flowRef, seconds } from './flow-signals.js';
+import { anomalies, eachTcpFlow, flowRef, seconds } from './flow-signals.js';
 
 const ID = 'stateful-fw-halfclose-drop';
 
@@ -25,12 +25,7 @@ const HALF_CLOSED_TIMERS = [
 export const statefulFwHalfcloseDropDetector: Detector = {
   rootCause: ID,
   detect(context) {
-    const out: Candidate[] = [];
-    for (const flow of context.tcpFlows) {
-      const c = fromCapture(context, flow);
-      if (c) out.push(c);
-    }
-    return out;
+    return eachTcpFlow(context, fromCapture);
   },
 };
 

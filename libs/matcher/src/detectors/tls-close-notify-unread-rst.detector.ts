@@ -4,7 +4,7 @@ import type { MatchContext } from '../context/match-context.js';
 import { packetPointer, pointerAt, timeText } from '../context/pointers.js';
 import { Weighing } from '../scoring/weighing.js';
 import type { Candidate, Detector } from './detector.js';
-import { flowPackets, flowRef, fromClient, hasFlag } from './flow-signals.js';
+import { eachTcpFlow, flowPackets, flowRef, fromClient, hasFlag } from './flow-signals.js';
 import { resetLogs } from './shared-evidence.js';
 
 const ID = 'tls-close-notify-unread-rst';
@@ -17,12 +17,7 @@ const ID = 'tls-close-notify-unread-rst';
 export const tlsCloseNotifyUnreadRstDetector: Detector = {
   rootCause: ID,
   detect(context) {
-    const out: Candidate[] = [];
-    for (const flow of context.tcpFlows) {
-      const c = fromCapture(context, flow);
-      if (c) out.push(c);
-    }
-    return out;
+    return eachTcpFlow(context, fromCapture);
   },
 };
 

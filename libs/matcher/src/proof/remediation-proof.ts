@@ -157,7 +157,7 @@ function alreadyInPlace(context: MatchContext, recipe: WhatIfRecipe): string | u
     context.settings.profile.id === recipe.kernel;
   if (recipe.kernel !== undefined && settings.length === 0)
     return kernelHeld
-      ? `the bundle's kernel (${context.settings.kernel!.release}) is already ${recipe.kernel}`
+      ? `the bundle's kernel (${context.settings.kernel.release}) is already ${recipe.kernel}`
       : undefined;
   if (settingsHeld && (recipe.kernel === undefined || kernelHeld))
     return `the bundle's sysctls already say ${settings.map(([k, v]) => `${k}=${v}`).join(', ')}`;
