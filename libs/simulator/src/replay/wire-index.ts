@@ -1,4 +1,5 @@
 import type { ConntrackRecord } from '../conntrack/index.js';
+import { TupleIndex } from '../conntrack/tuple-index.js';
 import { invertTuple, type Tuple } from '../model/index.js';
 
 /** A NATed connection as one of its directions looks on the wire after translation. */
@@ -20,12 +21,14 @@ interface PacketAddresses {
 
 /**
  * The translated forms of every live NAT binding, so a packet captured after NAT (leaving
- * through the captured interface) can be mapped back to the tuple conntrack knows. Indexed by
- * source address, then both ports as one number: a lookup builds no string key, which matters
- * because every packet asks while any binding exists.
+ * through the captured interface) can be mapped back to the tuple conntrack knows. Keyed by the
+ * whole wire tuple in a TupleIndex (interned addresses, one open-addressing table of typed
+ * arrays): every packet asks while any binding exists, and nested maps per source address,
+ * spread over the heap and churned by every connection, cost more in cache misses than the
+ * lookup itself. Bindings sharing a wire tuple stay in the order they were added.
  */
 export class WireIndex {
-  private readonly bySource = new Map<string, Map<number, WireBinding[]>>();
+  private readonly byWire = new TupleIndex<WireBinding[]>();
   private count = 0;
 
   get size(): number {
@@ -40,29 +43,23 @@ export class WireIndex {
 
   removeEntry(entry: ConntrackRecord): void {
     for (const wire of [invertTuple(entry.reply), invertTuple(entry.original)]) {
-      const ports = this.bySource.get(wire.src);
-      const list = ports?.get(portsKey(wire.srcPort, wire.dstPort));
-      if (!ports || !list) continue;
+      const list = this.byWire.getTuple(wire);
+      if (!list) continue;
       const kept = list.filter((b) => b.entry !== entry);
       this.count -= list.length - kept.length;
-      if (kept.length > 0) ports.set(portsKey(wire.srcPort, wire.dstPort), kept);
-      else {
-        ports.delete(portsKey(wire.srcPort, wire.dstPort));
-        if (ports.size === 0) this.bySource.delete(wire.src);
-      }
+      if (kept.length > 0) this.byWire.set(wire, kept);
+      else this.byWire.delete(wire, list);
     }
   }
 
   find(packet: PacketAddresses): WireBinding | undefined {
-    const list = this.bySource
-      .get(packet.src)
-      ?.get(portsKey(packet.srcPort ?? 0, packet.dstPort ?? 0));
-    if (!list) return undefined;
-    for (const binding of list) {
-      const w = binding.wire;
-      if (w.protocol === packet.protocol && w.dst === packet.dst) return binding;
-    }
-    return undefined;
+    return this.byWire.get(
+      packet.protocol,
+      packet.src,
+      packet.srcPort ?? 0,
+      packet.dst,
+      packet.dstPort ?? 0,
+    )?.[0];
   }
 
   private add(binding: WireBinding): void {
@@ -71,20 +68,9 @@ export class WireIndex {
     const t = binding.tuple;
     if (w.src === t.src && w.srcPort === t.srcPort && w.dst === t.dst && w.dstPort === t.dstPort)
       return;
-    let ports = this.bySource.get(w.src);
-    if (!ports) {
-      ports = new Map();
-      this.bySource.set(w.src, ports);
-    }
-    const key = portsKey(w.srcPort, w.dstPort);
-    const list = ports.get(key);
+    const list = this.byWire.getTuple(w);
     if (list) list.push(binding);
-    else ports.set(key, [binding]);
+    else this.byWire.set(w, [binding]);
     this.count += 1;
   }
-}
-
-/** Both ports in one signed 32-bit integer (a small integer to V8, cheaper to hash than a double). */
-function portsKey(srcPort: number, dstPort: number): number {
-  return ((srcPort & 0xffff) << 16) | (dstPort & 0xffff);
 }
