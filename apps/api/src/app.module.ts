@@ -16,6 +16,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { BundleModule } from './modules/bundle/bundle.module.js';
 import { CollectorModule } from './modules/collector/collector.module.js';
+import { EvidenceViewModule } from './modules/evidence-view/evidence-view.module.js';
 import { FirstRunModule } from './modules/first-run/first-run.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IncidentModule } from './modules/incident/incident.module.js';
@@ -65,6 +66,7 @@ export class AppModule {
         AnalysisModule,
         RootCauseModule,
         FirstRunModule,
+        EvidenceViewModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

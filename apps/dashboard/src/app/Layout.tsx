@@ -1,5 +1,16 @@
 import { useApolloClient } from '@apollo/client/react';
-import { AppShell, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
+import {
+  AppShell,
+  Burger,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 import { SignInPage } from '../pages/sign-in/SignInPage';
 import { signOut, useSession } from './session';
@@ -16,6 +27,7 @@ export function Layout() {
   const { me, loading, refresh } = useSession();
   const client = useApolloClient();
   const location = useLocation();
+  const [navOpen, nav] = useDisclosure(false);
   if (loading)
     return (
       <Center h="100vh" aria-busy="true">
@@ -24,14 +36,26 @@ export function Layout() {
     );
   if (!me) return <SignInPage onSignedIn={refresh} />;
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 200, breakpoint: 'sm' }} padding="md">
+    <AppShell
+      header={{ height: 56 }}
+      // Beside a split-screen editor (~700 px) the navigation stays; on phones it folds away.
+      navbar={{ width: 180, breakpoint: 'xs', collapsed: { mobile: !navOpen } }}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="xs">
+            <Burger
+              opened={navOpen}
+              onClick={nav.toggle}
+              hiddenFrom="xs"
+              size="sm"
+              aria-label="Toggle navigation"
+            />
             <Title order={1} size="h3">
               netmortem
             </Title>
-            <Text size="sm" c="dimmed" visibleFrom="md">
+            <Text size="sm" c="gray.7" visibleFrom="md">
               post-mortems for connections that reset, hang or leak
             </Text>
           </Group>
@@ -60,6 +84,7 @@ export function Layout() {
             component={RouterLink}
             to={item.to}
             label={item.label}
+            onClick={nav.close}
             active={
               item.to === '/' ? location.pathname === '/' : location.pathname.startsWith(item.to)
             }

@@ -99,6 +99,58 @@ describe(IncidentRepository.name, () => {
     expect(await titles({ text: 'LOST CONNECTION' })).toEqual(['port-forward drops']);
   });
 
+  it('should search words by prefix and filter by severity', async () => {
+    expect(await titles({ search: 'forw DROP' })).toEqual(['port-forward drops']);
+    expect(await titles({ search: 'conn' })).toEqual(['port-forward drops']);
+    expect(await titles({ search: 'nothing-like-this' })).toEqual([]);
+    expect(await titles({ search: "':* & !" })).toHaveLength(4);
+    expect(await titles({ text: '100%' })).toEqual([]);
+    expect(await titles({ severities: ['MEDIUM'] })).toEqual(['seeded']);
+  });
+
+  it('should name each incident’s strongest root cause', async () => {
+    const top = await sut.topRootCauses(teamId, [seededIncidentId]);
+    expect(top).toEqual([
+      {
+        incidentId: seededIncidentId,
+        slug: 'conntrack-table-full',
+        title: null,
+        confidence: 0.9,
+      },
+    ]);
+    expect(await sut.topRootCauses(teamId, [])).toEqual([]);
+  });
+
+  it('should count facets, each leaving its own filter out, within the team only', async () => {
+    const facets = await sut.facets(teamId, {
+      statuses: ['OPEN'],
+      rootCause: 'conntrack-table-full',
+    });
+    expect(facets.total).toBe(1);
+    expect(facets.rootCauses).toEqual([{ slug: 'conntrack-table-full', title: null, count: 1 }]);
+    expect(facets.statuses).toEqual([{ status: 'OPEN', count: 1 }]);
+    expect(facets.severities).toEqual([{ severity: 'MEDIUM', count: 1 }]);
+    const all = await sut.facets(teamId, {});
+    expect(all.total).toBe(4);
+    expect(Object.fromEntries(all.statuses.map((row) => [row.status, row.count]))).toEqual({
+      OPEN: 3,
+      RESOLVED: 1,
+    });
+  });
+
+  it('should count incidents per day by top root cause', async () => {
+    const points = await sut.timeline(teamId, { occurredTo: new Date('2026-12-01') }, 'day');
+    expect(points).toEqual([
+      { start: new Date('2026-10-01T00:00:00Z'), slug: null, count: 1 },
+      { start: new Date('2026-11-01T00:00:00Z'), slug: null, count: 1 },
+      { start: new Date('2026-11-10T00:00:00Z'), slug: null, count: 1 },
+    ]);
+    const weeks = await sut.timeline(teamId, { rootCause: 'conntrack-table-full' }, 'week');
+    expect(weeks).toHaveLength(1);
+    expect(weeks[0]).toMatchObject({ slug: 'conntrack-table-full', count: 1 });
+    expect(weeks[0]?.start.getUTCDay()).toBe(1);
+  });
+
   it('should page through everything exactly once, also across equal timestamps', async () => {
     const at = new Date('2026-11-20T12:00:00Z');
     for (let i = 0; i < 7; i += 1) {

@@ -15,6 +15,7 @@ import {
   commentBodySchema,
   createIncidentSchema,
   incidentFilterSchema,
+  timelineBucketSchema,
   updateIncidentSchema,
   type CreateIncident,
   type IncidentFilterValues,
@@ -22,6 +23,12 @@ import {
 } from './dto/incident.schemas.js';
 import { IncidentService } from './incident.service.js';
 import { Comment } from './models/comment.model.js';
+import {
+  IncidentFacets,
+  IncidentRootCause,
+  IncidentTimelinePoint,
+  TimelineBucket,
+} from './models/incident-insights.model.js';
 import { Incident, IncidentConnection } from './models/incident.model.js';
 import { z } from 'zod';
 
@@ -49,6 +56,41 @@ export class IncidentResolver {
     filter: IncidentFilterValues | null,
   ): Promise<IncidentConnection> {
     return this.incidentService.list(actor, filter ?? {}, { first, after });
+  }
+
+  @Query(() => IncidentFacets, { description: 'Counts for the history filters.' })
+  incidentFacets(
+    @CurrentActor() actor: Actor,
+    @Args(
+      'filter',
+      { type: () => IncidentFilterInput, nullable: true },
+      new SchemaPipe(incidentFilterSchema, 'filter'),
+    )
+    filter: IncidentFilterValues | null,
+  ): Promise<IncidentFacets> {
+    return this.incidentService.facets(actor, filter ?? {});
+  }
+
+  @Query(() => [IncidentTimelinePoint], {
+    description:
+      'Matching incidents per UTC day or ISO week (when they occurred, else when filed), by top root cause; oldest first.',
+  })
+  incidentTimeline(
+    @CurrentActor() actor: Actor,
+    @Args(
+      'filter',
+      { type: () => IncidentFilterInput, nullable: true },
+      new SchemaPipe(incidentFilterSchema, 'filter'),
+    )
+    filter: IncidentFilterValues | null,
+    @Args(
+      'bucket',
+      { type: () => TimelineBucket, defaultValue: TimelineBucket.DAY },
+      new SchemaPipe(timelineBucketSchema, 'bucket'),
+    )
+    bucket: TimelineBucket,
+  ): Promise<IncidentTimelinePoint[]> {
+    return this.incidentService.timeline(actor, filter ?? {}, bucket);
   }
 
   @Query(() => Incident, { nullable: true })
@@ -88,6 +130,17 @@ export class IncidentResolver {
     @Args('body', { type: () => String }, new SchemaPipe(commentBodySchema, 'body')) body: string,
   ): Promise<Comment> {
     return this.incidentService.addComment(actor, incidentId, body, requestId);
+  }
+
+  @ResolveField(() => IncidentRootCause, {
+    nullable: true,
+    description: 'The strongest finding over all analyses; null until something is found.',
+  })
+  topRootCause(
+    @CurrentActor() actor: Actor,
+    @Parent() incident: Incident,
+  ): Promise<IncidentRootCause | null> {
+    return this.incidentService.topRootCause(actor, incident);
   }
 
   @ResolveField(() => [Bundle])

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { CommentRepository, IncidentRepository } from '@netmortem/db';
+import {
+  CommentRepository,
+  IncidentRepository,
+  type IncidentFilter,
+  type TimelineBucket,
+} from '@netmortem/db';
 import { actorRef, type Actor } from '../../common/auth/actor.js';
 import { notFound } from '../../common/errors/app.error.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -10,6 +15,11 @@ import type {
 } from './dto/incident.schemas.js';
 import { toComment, toIncident } from './incident.mapper.js';
 import type { Comment } from './models/comment.model.js';
+import type {
+  IncidentFacets,
+  IncidentRootCause,
+  IncidentTimelinePoint,
+} from './models/incident-insights.model.js';
 import type { Incident, IncidentConnection } from './models/incident.model.js';
 
 @Injectable()
@@ -62,22 +72,56 @@ export class IncidentService {
     filter: IncidentFilterValues,
     page: { first: number; after?: string | null },
   ): Promise<IncidentConnection> {
-    const result = await this.incidents.list(
+    const result = await this.incidents.list(actor.teamId, toRepositoryFilter(filter), {
+      first: page.first,
+      ...(page.after ? { after: page.after } : {}),
+    });
+    const tops = await this.incidents.topRootCauses(
       actor.teamId,
-      {
-        ...(filter.statuses ? { statuses: filter.statuses } : {}),
-        ...(filter.rootCause ? { rootCause: filter.rootCause } : {}),
-        ...(filter.labels ? { labels: filter.labels } : {}),
-        ...(filter.occurredFrom ? { occurredFrom: filter.occurredFrom } : {}),
-        ...(filter.occurredTo ? { occurredTo: filter.occurredTo } : {}),
-        ...(filter.text ? { text: filter.text } : {}),
-      },
-      { first: page.first, ...(page.after ? { after: page.after } : {}) },
+      result.items.map((row) => row.id),
     );
+    const topByIncident = new Map(tops.map((top) => [top.incidentId, top]));
     return {
-      nodes: result.items.map(toIncident),
+      nodes: result.items.map((row) => {
+        const top = topByIncident.get(row.id);
+        return { ...toIncident(row), preloadedTopRootCause: top ? toRootCause(top) : null };
+      }),
       pageInfo: { endCursor: result.endCursor, hasNextPage: result.hasNextPage },
     };
+  }
+
+  /** The incident's strongest finding; lists preload it for the whole page in one query. */
+  async topRootCause(actor: Actor, incident: Incident): Promise<IncidentRootCause | null> {
+    if (incident.preloadedTopRootCause !== undefined) return incident.preloadedTopRootCause;
+    const [top] = await this.incidents.topRootCauses(actor.teamId, [incident.id]);
+    return top ? toRootCause(top) : null;
+  }
+
+  async facets(actor: Actor, filter: IncidentFilterValues): Promise<IncidentFacets> {
+    const facets = await this.incidents.facets(actor.teamId, toRepositoryFilter(filter));
+    return {
+      total: facets.total,
+      rootCauses: facets.rootCauses.map((row) => ({
+        rootCauseId: row.slug,
+        title: row.title,
+        count: row.count,
+      })),
+      statuses: [...facets.statuses],
+      severities: [...facets.severities],
+    };
+  }
+
+  async timeline(
+    actor: Actor,
+    filter: IncidentFilterValues,
+    bucket: TimelineBucket,
+  ): Promise<IncidentTimelinePoint[]> {
+    const points = await this.incidents.timeline(actor.teamId, toRepositoryFilter(filter), bucket);
+    return points.map((point) => ({
+      start: point.start,
+      rootCauseId: point.slug,
+      count: point.count,
+    }));
   }
 
   async addComment(
@@ -102,4 +146,26 @@ export class IncidentService {
   async listComments(actor: Actor, incidentId: string): Promise<Comment[]> {
     return (await this.comments.listByIncident(actor.teamId, incidentId)).map(toComment);
   }
+}
+
+/** GraphQL's nullable fields become absent keys: the repository reads "not given" as "any". */
+function toRepositoryFilter(filter: IncidentFilterValues): IncidentFilter {
+  return {
+    ...(filter.statuses ? { statuses: filter.statuses } : {}),
+    ...(filter.severities ? { severities: filter.severities } : {}),
+    ...(filter.rootCause ? { rootCause: filter.rootCause } : {}),
+    ...(filter.labels ? { labels: filter.labels } : {}),
+    ...(filter.occurredFrom ? { occurredFrom: filter.occurredFrom } : {}),
+    ...(filter.occurredTo ? { occurredTo: filter.occurredTo } : {}),
+    ...(filter.text ? { text: filter.text } : {}),
+    ...(filter.search ? { search: filter.search } : {}),
+  };
+}
+
+function toRootCause(top: {
+  slug: string;
+  title: string | null;
+  confidence: number;
+}): IncidentRootCause {
+  return { rootCauseId: top.slug, title: top.title, confidence: top.confidence };
 }

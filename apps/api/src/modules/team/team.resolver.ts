@@ -7,6 +7,8 @@ import { TeamRole } from '../../graphql/enums.js';
 import { ApiTokenService } from './api-token.service.js';
 import { ApiToken, CreatedApiToken } from './models/api-token.model.js';
 import { Me } from './models/me.model.js';
+import { TeamMember } from './models/team-member.model.js';
+import { TeamMemberService } from './team-member.service.js';
 
 @InputType()
 export class CreateApiTokenInput {
@@ -40,7 +42,10 @@ const createApiTokenSchema = z.object({
 
 @Resolver()
 export class TeamResolver {
-  constructor(private readonly tokens: ApiTokenService) {}
+  constructor(
+    private readonly tokens: ApiTokenService,
+    private readonly members: TeamMemberService,
+  ) {}
 
   @Query(() => Me)
   me(@CurrentActor() actor: Actor): Me {
@@ -51,6 +56,11 @@ export class TeamResolver {
       role: actor.role,
       team: { id: actor.teamId, name: actor.teamName },
     };
+  }
+
+  @Query(() => [TeamMember], { description: "The caller's team, oldest member first." })
+  teamMembers(@CurrentActor() actor: Actor): Promise<TeamMember[]> {
+    return this.members.list(actor);
   }
 
   @Query(() => [ApiToken], {

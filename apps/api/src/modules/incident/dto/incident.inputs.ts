@@ -49,6 +49,9 @@ export class IncidentFilterInput {
   @Field(() => [IncidentStatus], { nullable: true })
   statuses?: IncidentStatus[] | null;
 
+  @Field(() => [Severity], { nullable: true })
+  severities?: Severity[] | null;
+
   @Field(() => String, {
     nullable: true,
     description: 'Catalogue id of a root cause found in the incident.',
@@ -69,4 +72,11 @@ export class IncidentFilterInput {
     description: 'Case-insensitive match on title and description.',
   })
   text?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Every word must start a word of the title or description ("conn reset" finds "connection reset"); index-backed.',
+  })
+  search?: string | null;
 }

@@ -48,13 +48,17 @@ export const updateIncidentSchema = z
 export const incidentFilterSchema = z
   .object({
     statuses: z.array(status).max(3).nullish(),
+    severities: z.array(severity).max(4).nullish(),
     rootCause: z.string().max(100).nullish(),
     labels: labelsSchema.nullish(),
     occurredFrom: z.date().nullish(),
     occurredTo: z.date().nullish(),
     text: z.string().max(200).nullish(),
+    search: z.string().max(200).nullish(),
   })
   .nullish();
+
+export const timelineBucketSchema = z.enum(['day', 'week']);
 
 export const commentBodySchema = z.string().trim().min(1, 'must not be empty').max(20_000);
 

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { IncidentStatus, Severity } from '../../../graphql/enums.js';
 import { JSONScalar } from '../../../graphql/scalars/json.scalar.js';
+import type { IncidentRootCause } from './incident-insights.model.js';
 
 @ObjectType({ description: 'Something that went wrong, with the bundles gathered about it.' })
 export class Incident {
@@ -41,6 +42,9 @@ export class Incident {
 
   @Field(() => Date, { nullable: true })
   resolvedAt!: Date | null;
+
+  /** Not a field: lists fill it for a whole page so `topRootCause` needs no query per row. */
+  preloadedTopRootCause?: IncidentRootCause | null;
 }
 
 @ObjectType()
