@@ -7,16 +7,10 @@
 // sits unprocessed in the socket, so the pool still believes the connection is usable.
 // Errors are logged in Node's words ("socket hang up", "read ECONNRESET"), with the pooled
 // connection's addresses. Control events on stdout: response, failed, done.
-import { appendFileSync } from 'node:fs';
 import http from 'node:http';
+import { eventProgram, runClientMain } from './event-program.mjs';
 
-const options = JSON.parse(process.argv[2] ?? '{}');
-const name = options.name ?? 'client';
-const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
-const log = (line) => {
-  const text = `${new Date().toISOString()} ${name} ${line}\n`;
-  if (options.logFile) appendFileSync(options.logFile, text);
-};
+const { options, emit, log } = eventProgram('client');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const parkingLot = new Int32Array(new SharedArrayBuffer(4));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -89,9 +83,4 @@ async function main() {
   process.stdout.write(`${JSON.stringify({ event: 'done' })}\n`, () => process.exit(0));
 }
 
-process.on('SIGTERM', () => process.exit(0));
-setTimeout(() => process.exit(3), options.runForMs ?? 60_000).unref();
-main().catch((error) => {
-  log(`crashed: ${error.stack ?? error}`);
-  process.exit(2);
-});
+runClientMain(main, options, log);

@@ -12,22 +12,11 @@
 // The log reads like a Go service's (errors in Go's words: "read tcp A->B: read: connection
 // reset by peer", "dial tcp B: i/o timeout"), since that is what such incidents show; it is a
 // stand-in. Control events on stdout: connected, reply, eof, failed, closed, done.
-import { appendFileSync } from 'node:fs';
 import net from 'node:net';
+import { endpoint, eventProgram, runClientMain } from './event-program.mjs';
 
-const options = JSON.parse(process.argv[2] ?? '{}');
-const name = options.name ?? 'app';
-const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
-const log = (line) => {
-  const text = `${new Date().toISOString()} ${name} ${line}\n`;
-  if (options.logFile) appendFileSync(options.logFile, text);
-};
+const { options, emit, log } = eventProgram('app');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function endpoint(address, port) {
-  const host = (address ?? '?').replace(/^::ffff:/, '');
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 const ERRNO_TEXT = {
   ECONNRESET: 'connection reset by peer',
@@ -161,9 +150,4 @@ async function main() {
   process.stdout.write(`${JSON.stringify({ event: 'done' })}\n`, () => process.exit(0));
 }
 
-process.on('SIGTERM', () => process.exit(0));
-setTimeout(() => process.exit(3), options.runForMs ?? 60_000).unref();
-main().catch((error) => {
-  log(`crashed: ${error.stack ?? error}`);
-  process.exit(2);
-});
+runClientMain(main, options, log);

@@ -5,16 +5,10 @@
 // connection open for holdMs. When the server sends close_notify, Node's TLS socket answers
 // with its own close_notify and a FIN, which is what the server then leaves unread.
 // Control events on stdout: connected, result, end, failed, done.
-import { appendFileSync } from 'node:fs';
 import tls from 'node:tls';
+import { eventProgram } from './event-program.mjs';
 
-const options = JSON.parse(process.argv[2] ?? '{}');
-const name = options.name ?? 'tls-client';
-const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
-const log = (line) => {
-  const text = `${new Date().toISOString()} ${name} ${line}\n`;
-  if (options.logFile) appendFileSync(options.logFile, text);
-};
+const { options, emit, log } = eventProgram('tls-client');
 const remote = `${options.target.host}:${options.target.port}`;
 
 const socket = tls.connect({

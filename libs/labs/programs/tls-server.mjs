@@ -9,23 +9,13 @@
 // when close() runs and the kernel sends RST instead of FIN. Real servers leave a gap of
 // microseconds there; the lab widens it so the race is won every time.
 // Control events on stdout: listening, secure, request, idle-close, closed.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { endpoint, eventProgram, stopReading } from './event-program.mjs';
 
-const options = JSON.parse(process.argv[2] ?? '{}');
-const name = options.name ?? 'tls-server';
-const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
-const log = (line) => {
-  const text = `${new Date().toISOString()} ${name} ${line}\n`;
-  if (options.logFile) appendFileSync(options.logFile, text);
-};
-
-function endpoint(address, port) {
-  const host = (address ?? '?').replace(/^::ffff:/, '');
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
+const { options, emit, log } = eventProgram('tls-server');
 
 const secureContext = tls.createSecureContext({
   cert: readFileSync(options.certFile),
@@ -49,12 +39,6 @@ function tlsWire(raw) {
   raw.on('end', () => wire.push(null));
   raw.on('error', (error) => wire.destroy(error));
   return wire;
-}
-
-// What a process that stops calling recv() leaves behind: bytes queue in the kernel.
-function stopReading(raw) {
-  raw.pause();
-  raw._handle?.readStop?.();
 }
 
 function serve(raw) {

@@ -10,28 +10,10 @@
 //    later; whatever the client sent meanwhile is still unread in the receive buffer, so the
 //    kernel answers the close with RST instead of FIN.
 // Control events on stdout: listening, request, closed.
-import { appendFileSync } from 'node:fs';
 import net from 'node:net';
+import { endpoint, eventProgram, stopReading } from './event-program.mjs';
 
-const options = JSON.parse(process.argv[2] ?? '{}');
-const name = options.name ?? 'upstream';
-const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
-const log = (line) => {
-  const text = `${new Date().toISOString()} ${name} ${line}\n`;
-  if (options.logFile) appendFileSync(options.logFile, text);
-};
-
-function endpoint(address, port) {
-  const host = (address ?? '?').replace(/^::ffff:/, '');
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-// Node has no public call that leaves bytes in the kernel: pause() still reads into a JS
-// buffer. readStop() on the handle is what a process that stops calling recv() does.
-function stopReading(socket) {
-  socket.pause();
-  socket._handle?.readStop?.();
-}
+const { options, emit, log } = eventProgram('upstream');
 
 function serve(socket) {
   const peer = endpoint(socket.remoteAddress, socket.remotePort);

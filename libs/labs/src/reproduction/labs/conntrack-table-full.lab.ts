@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { run as runCommand } from '../../shell/run-command.js';
 import { parseNamespaceList } from '../kit/lab-prefix.js';
 import { routedLab } from './nat-lab-topologies.js';
+import { plainDnatRules } from './plain-dnat-rules.js';
 import { clientResults, startTcpClient, startTcpServer } from './tcp-lab-programs.js';
 
 const ROOT_CAUSE = 'conntrack-table-full';
@@ -114,11 +115,7 @@ const nodeDnatSynDrops: LabVariant = {
     try {
       lab.iptablesRestore(
         'node',
-        [
-          '*nat',
-          `-A PREROUTING -d ${vip}/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination ${quotes}:8443`,
-          'COMMIT',
-        ].join('\n'),
+        plainDnatRules({ host: vip, port: 443 }, { host: quotes, port: 8443 }),
       );
       await startTcpServer(lab, 'quotes', {
         listen: [{ host: '0.0.0.0', port: 8443 }],

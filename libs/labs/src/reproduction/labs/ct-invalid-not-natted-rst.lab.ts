@@ -1,6 +1,6 @@
 import {
-  ArtifactRecorder,
-  LabTopology,
+  type ArtifactRecorder,
+  type LabTopology,
   seqAdd,
   sniffSegment,
   type LabContext,
@@ -8,6 +8,8 @@ import {
   type LabExpectation,
   type LabVariant,
 } from '../kit/index.js';
+import { inboundCaptureRules } from './istio-style-rules.js';
+import { inRecordedLab } from './lab-frame.js';
 import { directPair, routedLab } from './nat-lab-topologies.js';
 import { clientResults, startTcpClient, startTcpServer } from './tcp-lab-programs.js';
 
@@ -121,66 +123,57 @@ const sidecarRedirect: LabVariant = {
       { client: 'client', host: 'pod' },
       { 'net.netfilter.nf_conntrack_tcp_be_liberal': 0 },
     );
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      lab.iptablesRestore(
-        'pod',
-        [
-          '*nat',
-          ':ISTIO_INBOUND - [0:0]',
-          ':ISTIO_IN_REDIRECT - [0:0]',
-          '-A PREROUTING -p tcp -j ISTIO_INBOUND',
-          '-A ISTIO_INBOUND -p tcp --dport 15008 -j RETURN',
-          '-A ISTIO_INBOUND -p tcp --dport 15020 -j RETURN',
-          '-A ISTIO_INBOUND -p tcp -j ISTIO_IN_REDIRECT',
-          '-A ISTIO_IN_REDIRECT -p tcp -j REDIRECT --to-ports 15006',
-          'COMMIT',
-        ].join('\n'),
-      );
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startCapture({ role: 'pod', iface: 'eth0' });
-      await recorder.startConntrackEvents({ role: 'pod' });
-      await startTcpServer(lab, 'pod', {
-        listen: [{ host: '0.0.0.0', port: 8080 }],
-        label: 'app',
-        logFile: recorder.file('app.log'),
-      });
-      await startTcpServer(lab, 'pod', {
-        listen: [{ host: '0.0.0.0', port: 15006 }],
-        label: 'envoy-inbound',
-        logFile: recorder.file('sidecar.log'),
-      });
-      ctx.log('pod ready: app on 8080, sidecar on 15006 behind REDIRECT');
-      const exchange = await requestThenOutOfWindow(
-        lab,
-        recorder,
-        { ip: plan.hostIp, port: 8080 },
-        400,
-      );
-      ctx.log(`client ${exchange.local}: second request ended with ${exchange.code ?? 'success'}`);
-      if (exchange.code !== 'ECONNRESET')
-        throw new Error(`the client was not reset (${exchange.code ?? 'no error'})`);
-      recorder.snapshot('pod', [
-        'uname',
-        'sockets',
-        'conntrack-table',
-        'conntrack-stats',
-        'iptables',
-        'sysctl',
-        'nstat',
-      ]);
-      await recorder.finish('pod');
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: {
-          client: exchange.local,
-          server: `${plan.hostIp}:8080`,
-          serverAlternatives: [`${plan.hostIp}:15006`],
-        },
-      };
-    } finally {
-      lab.close();
-    }
+    return inRecordedLab(
+      ctx,
+      {
+        topology: plan.spec,
+        rules: { pod: inboundCaptureRules({ proxyPort: 15006, exemptPorts: [15008, 15020] }) },
+      },
+      async (lab, recorder) => {
+        await recorder.startCapture({ role: 'pod', iface: 'eth0' });
+        await recorder.startConntrackEvents({ role: 'pod' });
+        await startTcpServer(lab, 'pod', {
+          listen: [{ host: '0.0.0.0', port: 8080 }],
+          label: 'app',
+          logFile: recorder.file('app.log'),
+        });
+        await startTcpServer(lab, 'pod', {
+          listen: [{ host: '0.0.0.0', port: 15006 }],
+          label: 'envoy-inbound',
+          logFile: recorder.file('sidecar.log'),
+        });
+        ctx.log('pod ready: app on 8080, sidecar on 15006 behind REDIRECT');
+        const exchange = await requestThenOutOfWindow(
+          lab,
+          recorder,
+          { ip: plan.hostIp, port: 8080 },
+          400,
+        );
+        ctx.log(
+          `client ${exchange.local}: second request ended with ${exchange.code ?? 'success'}`,
+        );
+        if (exchange.code !== 'ECONNRESET')
+          throw new Error(`the client was not reset (${exchange.code ?? 'no error'})`);
+        recorder.snapshot('pod', [
+          'uname',
+          'sockets',
+          'conntrack-table',
+          'conntrack-stats',
+          'iptables',
+          'sysctl',
+          'nstat',
+        ]);
+        await recorder.finish('pod');
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: {
+            client: exchange.local,
+            server: `${plan.hostIp}:8080`,
+            serverAlternatives: [`${plan.hostIp}:15006`],
+          },
+        };
+      },
+    );
   },
 };
 
@@ -204,65 +197,68 @@ const nodePortDnat: LabVariant = {
     });
     const nodeIp = plan.routerClientIp;
     const podIp = plan.serverIps[0] as string;
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      lab.iptablesRestore(
-        'node',
-        [
-          '*nat',
-          ':KUBE-SERVICES - [0:0]',
-          ':KUBE-NODEPORTS - [0:0]',
-          ':KUBE-SVC-SHOP - [0:0]',
-          ':KUBE-SEP-SHOP1 - [0:0]',
-          ':KUBE-MARK-MASQ - [0:0]',
-          ':KUBE-POSTROUTING - [0:0]',
-          '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
-          '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
-          '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
-          '-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
-          '-A KUBE-NODEPORTS -p tcp -m comment --comment "shop/orders:http" -m tcp --dport 30080 -j KUBE-SVC-SHOP',
-          '-A KUBE-SVC-SHOP -m comment --comment "shop/orders:http" -j KUBE-MARK-MASQ',
-          '-A KUBE-SVC-SHOP -m comment --comment "shop/orders:http -> ' +
-            podIp +
-            ':8080" -j KUBE-SEP-SHOP1',
-          `-A KUBE-SEP-SHOP1 -p tcp -m comment --comment "shop/orders:http" -m tcp -j DNAT --to-destination ${podIp}:8080`,
-          '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000',
-          '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
-          '-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0',
-          '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
-          'COMMIT',
-        ].join('\n'),
-      );
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startCapture({ role: 'client', iface: 'eth0', snaplen: 256 });
-      await startTcpServer(lab, 'pod', {
-        listen: [{ host: '0.0.0.0', port: 8080 }],
-        label: 'orders',
-        logFile: recorder.file('orders-pod.log'),
-      });
-      ctx.log(`NodePort ${nodeIp}:30080 -> ${podIp}:8080 ready`);
-      const exchange = await requestThenOutOfWindow(
-        lab,
-        recorder,
-        { ip: nodeIp, port: 30080 },
-        1500,
-      );
-      ctx.log(`client ${exchange.local}: second request ended with ${exchange.code ?? 'success'}`);
-      if (exchange.code !== 'ECONNRESET')
-        throw new Error(`the client was not reset (${exchange.code ?? 'no error'})`);
-      recorder.snapshot('node', ['uname', 'conntrack-stats', 'iptables', 'sysctl']);
-      await recorder.finish('node', { human: true });
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: {
-          client: exchange.local,
-          server: `${nodeIp}:30080`,
-          serverAlternatives: [`${podIp}:8080`],
+    return inRecordedLab(
+      ctx,
+      {
+        topology: plan.spec,
+        rules: {
+          node: [
+            '*nat',
+            ':KUBE-SERVICES - [0:0]',
+            ':KUBE-NODEPORTS - [0:0]',
+            ':KUBE-SVC-SHOP - [0:0]',
+            ':KUBE-SEP-SHOP1 - [0:0]',
+            ':KUBE-MARK-MASQ - [0:0]',
+            ':KUBE-POSTROUTING - [0:0]',
+            '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+            '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+            '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
+            '-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
+            '-A KUBE-NODEPORTS -p tcp -m comment --comment "shop/orders:http" -m tcp --dport 30080 -j KUBE-SVC-SHOP',
+            '-A KUBE-SVC-SHOP -m comment --comment "shop/orders:http" -j KUBE-MARK-MASQ',
+            '-A KUBE-SVC-SHOP -m comment --comment "shop/orders:http -> ' +
+              podIp +
+              ':8080" -j KUBE-SEP-SHOP1',
+            `-A KUBE-SEP-SHOP1 -p tcp -m comment --comment "shop/orders:http" -m tcp -j DNAT --to-destination ${podIp}:8080`,
+            '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000',
+            '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
+            '-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0',
+            '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
+            'COMMIT',
+          ].join('\n'),
         },
-      };
-    } finally {
-      lab.close();
-    }
+      },
+      async (lab, recorder) => {
+        await recorder.startCapture({ role: 'client', iface: 'eth0', snaplen: 256 });
+        await startTcpServer(lab, 'pod', {
+          listen: [{ host: '0.0.0.0', port: 8080 }],
+          label: 'orders',
+          logFile: recorder.file('orders-pod.log'),
+        });
+        ctx.log(`NodePort ${nodeIp}:30080 -> ${podIp}:8080 ready`);
+        const exchange = await requestThenOutOfWindow(
+          lab,
+          recorder,
+          { ip: nodeIp, port: 30080 },
+          1500,
+        );
+        ctx.log(
+          `client ${exchange.local}: second request ended with ${exchange.code ?? 'success'}`,
+        );
+        if (exchange.code !== 'ECONNRESET')
+          throw new Error(`the client was not reset (${exchange.code ?? 'no error'})`);
+        recorder.snapshot('node', ['uname', 'conntrack-stats', 'iptables', 'sysctl']);
+        await recorder.finish('node', { human: true });
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: {
+            client: exchange.local,
+            server: `${nodeIp}:30080`,
+            serverAlternatives: [`${podIp}:8080`],
+          },
+        };
+      },
+    );
   },
 };
 

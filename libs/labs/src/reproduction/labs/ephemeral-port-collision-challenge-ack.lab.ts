@@ -1,20 +1,20 @@
-import {
+import type {
   ArtifactRecorder,
   LabTopology,
-  type LabContext,
-  type LabDefinition,
-  type LabExpectation,
-  type LabVariant,
+  LabContext,
+  LabDefinition,
+  LabExpectation,
+  LabVariant,
 } from '../kit/index.js';
 import { outboundCaptureRules } from './istio-style-rules.js';
+import { inRecordedLab } from './lab-frame.js';
 import { directPair, routedLab } from './nat-lab-topologies.js';
 import {
   SIDECAR_UID,
   endpointField,
   portOf,
   startAppClient,
-  startSidecarProxy,
-  startUpstreamServer,
+  startOutboundSidecarPath,
   type AppConnection,
   type HostPort,
 } from './sidecar-lab-programs.js';
@@ -89,63 +89,63 @@ const portRangeReuse: LabVariant = {
     'pod <-> upstream, ip_local_port_range of 2 ports; leak made before recording, then a reconnect picks the same port; capture -i any, conntrack -E -o timestamp, ss before/after, conntrack -L/-S, access log',
   async run(ctx: LabContext): Promise<LabExpectation> {
     const plan = directPair(141, { client: 'pod', host: 'upstream' });
-    const lab = LabTopology.create(ctx.prefix, {
-      ...plan.spec,
-      sysctls: {
-        pod: {
-          'net.netfilter.nf_conntrack_tcp_timeout_close_wait': 2,
-          'net.ipv4.ip_local_port_range': '40710 40711',
+    const upstream: HostPort = { host: plan.hostIp, port: UPSTREAM_PORT };
+    return inRecordedLab(
+      ctx,
+      {
+        topology: {
+          ...plan.spec,
+          sysctls: {
+            pod: {
+              'net.netfilter.nf_conntrack_tcp_timeout_close_wait': 2,
+              'net.ipv4.ip_local_port_range': '40710 40711',
+            },
+          },
         },
+        rules: { pod: outboundCaptureRules({ proxyPort: 15001, proxyUid: SIDECAR_UID }) },
       },
-    });
-    try {
-      const upstream: HostPort = { host: plan.hostIp, port: UPSTREAM_PORT };
-      lab.iptablesRestore('pod', outboundCaptureRules({ proxyPort: 15001, proxyUid: SIDECAR_UID }));
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await startUpstreamServer(lab, 'upstream', {
-        listen: { host: '0.0.0.0', port: UPSTREAM_PORT },
-        reply: 'stock 12',
-        closeAfterReplyMs: 150,
-      });
-      await startSidecarProxy(lab, 'pod', {
-        listen: { host: '0.0.0.0', port: 15001 },
-        upstream,
-        idleTimeoutMs: 60_000,
-        uid: SIDECAR_UID,
-        accessLog: recorder.file('istio-proxy-access.log'),
-      });
-      ctx.log('phase 1: leak a sidecar socket (app closes 2.6 s after EOF, close_wait is 2 s)');
-      const leak = await leakSidecarSocket(lab, recorder, {
-        target: upstream,
-        request: 'GET /stock/sku-1',
-        closeAfterEofMs: 2600,
-        lingerAfterCloseMs: 300,
-      });
-      recorder.snapshot('pod', ['sockets'], { prefix: 'before-' });
-      await recorder.startCapture({ role: 'pod', iface: 'any' });
-      await recorder.startConntrackEvents({ role: 'pod' });
-      ctx.log(`phase 2: reconnect; the only free source port is ${leak.port} again`);
-      const client = await collide(lab, recorder, leak, {
-        target: upstream,
-        connectTimeoutMs: 3000,
-        request: 'GET /stock/sku-2',
-        closeAfterEofMs: 0,
-        lingerAfterCloseMs: 200,
-      });
-      recorder.snapshot('pod', ['sockets', 'conntrack-table', 'conntrack-stats', 'nstat']);
-      recorder.snapshot('pod', ['iptables', 'sysctl', 'uname']);
-      await recorder.finish('pod');
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: {
-          client,
-          server: `${upstream.host}:${upstream.port}`,
-          serverAlternatives: ['127.0.0.1:15001'],
-        },
-      };
-    } finally {
-      lab.close();
-    }
+      async (lab, recorder) => {
+        await startOutboundSidecarPath(lab, {
+          upstream: {
+            listen: { host: '0.0.0.0', port: UPSTREAM_PORT },
+            reply: 'stock 12',
+            closeAfterReplyMs: 150,
+          },
+          proxyTarget: upstream,
+          idleTimeoutMs: 60_000,
+          accessLog: recorder.file('istio-proxy-access.log'),
+        });
+        ctx.log('phase 1: leak a sidecar socket (app closes 2.6 s after EOF, close_wait is 2 s)');
+        const leak = await leakSidecarSocket(lab, recorder, {
+          target: upstream,
+          request: 'GET /stock/sku-1',
+          closeAfterEofMs: 2600,
+          lingerAfterCloseMs: 300,
+        });
+        recorder.snapshot('pod', ['sockets'], { prefix: 'before-' });
+        await recorder.startCapture({ role: 'pod', iface: 'any' });
+        await recorder.startConntrackEvents({ role: 'pod' });
+        ctx.log(`phase 2: reconnect; the only free source port is ${leak.port} again`);
+        const client = await collide(lab, recorder, leak, {
+          target: upstream,
+          connectTimeoutMs: 3000,
+          request: 'GET /stock/sku-2',
+          closeAfterEofMs: 0,
+          lingerAfterCloseMs: 200,
+        });
+        recorder.snapshot('pod', ['sockets', 'conntrack-table', 'conntrack-stats', 'nstat']);
+        recorder.snapshot('pod', ['iptables', 'sysctl', 'uname']);
+        await recorder.finish('pod');
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: {
+            client,
+            server: `${upstream.host}:${upstream.port}`,
+            serverAlternatives: ['127.0.0.1:15001'],
+          },
+        };
+      },
+    );
   },
 };
 
@@ -170,68 +170,67 @@ const boundPortSecondService: LabVariant = {
       router: 'node',
       sysctls: { pod: { 'net.netfilter.nf_conntrack_tcp_timeout_close_wait': 2 } },
     });
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      const endpoint: HostPort = { host: plan.serverIps[0]!, port: UPSTREAM_PORT };
-      const serviceA: HostPort = { host: '10.78.200.10', port: UPSTREAM_PORT };
-      const serviceB: HostPort = { host: '10.78.200.11', port: UPSTREAM_PORT };
-      const boundPort = 24680;
-      lab.iptablesRestore(
-        'pod',
-        outboundCaptureRules({ proxyPort: 15001, proxyUid: SIDECAR_UID, dropInvalid: true }),
-      );
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await startUpstreamServer(lab, 'upstream', {
-        listen: { host: '0.0.0.0', port: UPSTREAM_PORT },
-        reply: 'quote EUR 12.40',
-        closeAfterReplyMs: 200,
-      });
-      await startSidecarProxy(lab, 'pod', {
-        listen: { host: '0.0.0.0', port: 15001 },
-        upstream: endpoint,
-        idleTimeoutMs: 60_000,
-        uid: SIDECAR_UID,
-        accessLog: recorder.file('envoy-access.log'),
-      });
-      ctx.log('phase 1: leak a sidecar socket via service A (app closes 3 s after EOF)');
-      const leak = await leakSidecarSocket(lab, recorder, {
-        target: serviceA,
-        localPort: boundPort,
-        request: 'GET /quotes/eur',
-        closeAfterEofMs: 3000,
-        lingerAfterCloseMs: 400,
-      });
-      recorder.snapshot('pod', ['sockets'], { prefix: 'before-' });
-      await recorder.startCapture({ role: 'pod', iface: 'any', snaplen: 256 });
-      ctx.log(`phase 2: call service B from the same bound port ${leak.port}`);
-      const client = await collide(lab, recorder, leak, {
-        target: serviceB,
-        localPort: boundPort,
-        connectTimeoutMs: 3000,
-        request: 'GET /quotes/usd',
-        closeAfterEofMs: 0,
-        lingerAfterCloseMs: 200,
-      });
-      recorder.snapshot('pod', [
-        'sockets',
-        'iptables',
-        'conntrack-stats',
-        'nstat',
-        'sysctl',
-        'uname',
-      ]);
-      await recorder.finish('pod');
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: {
-          client,
-          server: `${serviceB.host}:${serviceB.port}`,
-          serverAlternatives: ['127.0.0.1:15001'],
+    const endpoint: HostPort = { host: plan.serverIps[0]!, port: UPSTREAM_PORT };
+    const serviceA: HostPort = { host: '10.78.200.10', port: UPSTREAM_PORT };
+    const serviceB: HostPort = { host: '10.78.200.11', port: UPSTREAM_PORT };
+    const boundPort = 24680;
+    return inRecordedLab(
+      ctx,
+      {
+        topology: plan.spec,
+        rules: {
+          pod: outboundCaptureRules({ proxyPort: 15001, proxyUid: SIDECAR_UID, dropInvalid: true }),
         },
-      };
-    } finally {
-      lab.close();
-    }
+      },
+      async (lab, recorder) => {
+        await startOutboundSidecarPath(lab, {
+          upstream: {
+            listen: { host: '0.0.0.0', port: UPSTREAM_PORT },
+            reply: 'quote EUR 12.40',
+            closeAfterReplyMs: 200,
+          },
+          proxyTarget: endpoint,
+          idleTimeoutMs: 60_000,
+          accessLog: recorder.file('envoy-access.log'),
+        });
+        ctx.log('phase 1: leak a sidecar socket via service A (app closes 3 s after EOF)');
+        const leak = await leakSidecarSocket(lab, recorder, {
+          target: serviceA,
+          localPort: boundPort,
+          request: 'GET /quotes/eur',
+          closeAfterEofMs: 3000,
+          lingerAfterCloseMs: 400,
+        });
+        recorder.snapshot('pod', ['sockets'], { prefix: 'before-' });
+        await recorder.startCapture({ role: 'pod', iface: 'any', snaplen: 256 });
+        ctx.log(`phase 2: call service B from the same bound port ${leak.port}`);
+        const client = await collide(lab, recorder, leak, {
+          target: serviceB,
+          localPort: boundPort,
+          connectTimeoutMs: 3000,
+          request: 'GET /quotes/usd',
+          closeAfterEofMs: 0,
+          lingerAfterCloseMs: 200,
+        });
+        recorder.snapshot('pod', [
+          'sockets',
+          'iptables',
+          'conntrack-stats',
+          'nstat',
+          'sysctl',
+          'uname',
+        ]);
+        await recorder.finish('pod');
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: {
+            client,
+            server: `${serviceB.host}:${serviceB.port}`,
+            serverAlternatives: ['127.0.0.1:15001'],
+          },
+        };
+      },
+    );
   },
 };
 

@@ -1,18 +1,12 @@
-import {
-  ArtifactRecorder,
-  LabTopology,
-  sleep,
-  type LabContext,
-  type LabDefinition,
-  type LabExpectation,
-} from '../kit/index.js';
+import { sleep, type LabContext, type LabDefinition, type LabExpectation } from '../kit/index.js';
+import { listeningServer, recordHealthyVariant } from './healthy-lab-scaffold.js';
 import {
   SHORT_CLOSE_TIMEOUTS,
   STATEFUL_FORWARD_RULES,
+  onOneLinkSpec,
   routedSpec,
   serverAddress,
   serviceDnatRules,
-  withLab,
 } from './healthy-lab-support.js';
 import {
   clientOutcomes,
@@ -33,25 +27,15 @@ function requireRefusedOnly(outcomes: readonly ConnectionOutcome[], closedPort: 
 }
 
 /** A client tries a port nobody listens on and gets the kernel's RST; the real port works. */
-async function directRefused(ctx: LabContext): Promise<LabExpectation> {
-  const lab = LabTopology.create(ctx.prefix, {
-    namespaces: ['client', 'server'],
-    links: [
-      {
-        a: { ns: 'client', dev: 'eth0', addresses: ['10.78.72.10/24'] },
-        b: { ns: 'server', dev: 'eth0', addresses: ['10.78.72.20/24'] },
-      },
-    ],
-  });
-  return withLab(lab, async () => {
-    const rec = new ArtifactRecorder(lab, ctx.outDir);
+function directRefused(ctx: LabContext): Promise<LabExpectation> {
+  const topology = onOneLinkSpec(72, { ns: 'client', host: 10 }, { ns: 'server', host: 20 });
+  return recordHealthyVariant(ctx, { topology, finishOn: 'client' }, async (lab, rec) => {
     await rec.startCapture({ role: 'client', iface: 'eth0', file: 'client-eth0.pcap' });
-    const server = await startHttpServer(lab, 'server', {
-      host: '0.0.0.0',
-      port: 8080,
-      logFile: rec.file('server.log'),
-      runForMs: 15_000,
-    });
+    const server = await startHttpServer(
+      lab,
+      'server',
+      listeningServer(8080, rec.file('server.log')),
+    );
     const logFile = rec.file('client.log');
     const good = startHttpClient(lab, 'client', {
       target: { host: '10.78.72.20', port: 8080 },
@@ -70,8 +54,6 @@ async function directRefused(ctx: LabContext): Promise<LabExpectation> {
     await server.stop();
     rec.snapshot('client', ['sockets', 'nstat', 'sysctl', 'uname']);
     rec.snapshot('server', ['sockets'], { prefix: 'server-' });
-    await rec.finish('client');
-    return { rootCause: null };
   });
 }
 
@@ -79,25 +61,19 @@ async function directRefused(ctx: LabContext): Promise<LabExpectation> {
  * A service DNATed to a backend port where nothing listens (a pod not ready yet): the
  * backend's RST comes back through the NAT and conntrack closes the entry.
  */
-async function dnatBackendRefused(ctx: LabContext): Promise<LabExpectation> {
-  const lab = LabTopology.create(
-    ctx.prefix,
-    routedSpec(73, 74, { routerSysctls: SHORT_CLOSE_TIMEOUTS }),
-  );
-  return withLab(lab, async () => {
-    const backend = serverAddress(74);
-    lab.iptablesRestore(
-      'router',
-      `${STATEFUL_FORWARD_RULES}${serviceDnatRules('10.78.200.21', 80, [`${backend}:9090`], 'eth-s0')}`,
-    );
-    const rec = new ArtifactRecorder(lab, ctx.outDir);
+function dnatBackendRefused(ctx: LabContext): Promise<LabExpectation> {
+  const topology = routedSpec(73, 74, { routerSysctls: SHORT_CLOSE_TIMEOUTS });
+  const backend = serverAddress(74);
+  const rules = {
+    router: `${STATEFUL_FORWARD_RULES}${serviceDnatRules('10.78.200.21', 80, [`${backend}:9090`], 'eth-s0')}`,
+  };
+  return recordHealthyVariant(ctx, { topology, rules, finishOn: 'router' }, async (lab, rec) => {
     await rec.startConntrackEvents({ role: 'router' });
-    const server = await startHttpServer(lab, 'server', {
-      host: '0.0.0.0',
-      port: 8080,
-      logFile: rec.file('server.log'),
-      runForMs: 15_000,
-    });
+    const server = await startHttpServer(
+      lab,
+      'server',
+      listeningServer(8080, rec.file('server.log')),
+    );
     const logFile = rec.file('client.log');
     const direct = startHttpClient(lab, 'client', {
       target: { host: backend, port: 8080 },
@@ -122,8 +98,6 @@ async function dnatBackendRefused(ctx: LabContext): Promise<LabExpectation> {
       'uname',
       'nstat',
     ]);
-    await rec.finish('router');
-    return { rootCause: null };
   });
 }
 

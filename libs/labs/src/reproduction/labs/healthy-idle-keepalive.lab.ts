@@ -1,80 +1,66 @@
+import type { LabContext, LabDefinition, LabExpectation } from '../kit/index.js';
 import {
-  ArtifactRecorder,
-  LabTopology,
-  type LabContext,
-  type LabDefinition,
-  type LabExpectation,
-} from '../kit/index.js';
+  cleanExchange,
+  listeningServer,
+  recordHealthyVariant,
+  serveHttp,
+} from './healthy-lab-scaffold.js';
 import {
   STATEFUL_FORWARD_RULES,
   routedSpec,
   serverAddress,
   serviceDnatRules,
-  withLab,
 } from './healthy-lab-support.js';
-import {
-  clientOutcomes,
-  requireAllOk,
-  startHttpClient,
-  startHttpServer,
-} from './http-lab-programs.js';
+import { startHttpClient } from './http-lab-programs.js';
 
 /**
  * The router forgets an established flow after 5 s of silence (shrunk from 5 days), and the
  * connection idles 7 s between requests; TCP keepalive probes every 2 s keep the entry fresh,
  * so the second request still goes through: the healthy twin of conntrack-expiry-rebalance.
  */
-async function clientKeepaliveUnderTimeout(ctx: LabContext): Promise<LabExpectation> {
-  const lab = LabTopology.create(
-    ctx.prefix,
-    routedSpec(64, 65, {
-      routerSysctls: { 'net.netfilter.nf_conntrack_tcp_timeout_established': 5 },
-    }),
-  );
-  return withLab(lab, async () => {
-    lab.iptablesRestore('router', STATEFUL_FORWARD_RULES);
-    const rec = new ArtifactRecorder(lab, ctx.outDir);
+function clientKeepaliveUnderTimeout(ctx: LabContext): Promise<LabExpectation> {
+  const topology = routedSpec(64, 65, {
+    routerSysctls: { 'net.netfilter.nf_conntrack_tcp_timeout_established': 5 },
+  });
+  const rules = { router: STATEFUL_FORWARD_RULES };
+  return recordHealthyVariant(ctx, { topology, rules, finishOn: 'router' }, async (lab, rec) => {
     await rec.startCapture({ role: 'client', iface: 'eth0' });
     await rec.startConntrackEvents({ role: 'router' });
-    const server = await startHttpServer(lab, 'server', {
-      host: '0.0.0.0',
-      port: 8080,
-      logFile: rec.file('server.log'),
-      runForMs: 20_000,
-    });
-    const client = startHttpClient(lab, 'client', {
-      target: { host: serverAddress(65), port: 8080 },
-      logFile: rec.file('client.log'),
-      sessions: [
-        {
-          keepAliveProbeDelayMs: 2000,
-          requests: [{ path: '/bytes/500' }, { path: '/bytes/500', idleBeforeMs: 7000 }],
-        },
+    await cleanExchange({
+      listeners: [
+        serveHttp(
+          lab,
+          'server',
+          listeningServer(8080, rec.file('server.log'), { runForMs: 20_000 }),
+        ),
       ],
+      client: () =>
+        startHttpClient(lab, 'client', {
+          target: { host: serverAddress(65), port: 8080 },
+          logFile: rec.file('client.log'),
+          sessions: [
+            {
+              keepAliveProbeDelayMs: 2000,
+              requests: [{ path: '/bytes/500' }, { path: '/bytes/500', idleBeforeMs: 7000 }],
+            },
+          ],
+        }),
+      timeoutMs: 14_000,
     });
-    requireAllOk(await clientOutcomes(client, 14_000));
-    await server.stop();
     rec.snapshot('client', ['sockets', 'nstat', 'uname']);
     rec.snapshot('router', ['conntrack-table', 'iptables', 'sysctl'], { prefix: 'router-' });
-    await rec.finish('router');
-    return { rootCause: null };
   });
 }
 
 /** The server sends the keepalive probes, and the flow crosses a service DNAT. */
-async function serverKeepaliveThroughDnat(ctx: LabContext): Promise<LabExpectation> {
-  const lab = LabTopology.create(
-    ctx.prefix,
-    routedSpec(66, 67, {
-      routerSysctls: { 'net.netfilter.nf_conntrack_tcp_timeout_established': 4 },
-    }),
-  );
-  return withLab(lab, async () => {
-    lab.iptablesRestore(
-      'router',
-      `${STATEFUL_FORWARD_RULES}${serviceDnatRules('10.78.200.11', 80, [`${serverAddress(67)}:8080`], 'eth-s0')}`,
-    );
-    const rec = new ArtifactRecorder(lab, ctx.outDir);
+function serverKeepaliveThroughDnat(ctx: LabContext): Promise<LabExpectation> {
+  const topology = routedSpec(66, 67, {
+    routerSysctls: { 'net.netfilter.nf_conntrack_tcp_timeout_established': 4 },
+  });
+  const rules = {
+    router: `${STATEFUL_FORWARD_RULES}${serviceDnatRules('10.78.200.11', 80, [`${serverAddress(67)}:8080`], 'eth-s0')}`,
+  };
+  return recordHealthyVariant(ctx, { topology, rules, finishOn: 'router' }, async (lab, rec) => {
     await rec.startCapture({
       role: 'router',
       iface: 'eth-s0',
@@ -82,26 +68,31 @@ async function serverKeepaliveThroughDnat(ctx: LabContext): Promise<LabExpectati
       file: 'node-eth-s0.pcap',
     });
     await rec.startConntrackEvents({ role: 'router', timestamps: false });
-    const server = await startHttpServer(lab, 'server', {
-      host: '0.0.0.0',
-      port: 8080,
-      keepAliveProbeDelayMs: 1500,
-      logFile: rec.file('server.log'),
-      runForMs: 20_000,
-    });
-    const client = startHttpClient(lab, 'client', {
-      target: { host: '10.78.200.11', port: 80 },
-      logFile: rec.file('client.log'),
-      sessions: [
-        {
-          count: 2,
-          spacingMs: 300,
-          requests: [{ path: '/bytes/2500' }, { path: '/bytes/2500', idleBeforeMs: 6000 }],
-        },
+    await cleanExchange({
+      listeners: [
+        serveHttp(
+          lab,
+          'server',
+          listeningServer(8080, rec.file('server.log'), {
+            keepAliveProbeDelayMs: 1500,
+            runForMs: 20_000,
+          }),
+        ),
       ],
+      client: () =>
+        startHttpClient(lab, 'client', {
+          target: { host: '10.78.200.11', port: 80 },
+          logFile: rec.file('client.log'),
+          sessions: [
+            {
+              count: 2,
+              spacingMs: 300,
+              requests: [{ path: '/bytes/2500' }, { path: '/bytes/2500', idleBeforeMs: 6000 }],
+            },
+          ],
+        }),
+      timeoutMs: 14_000,
     });
-    requireAllOk(await clientOutcomes(client, 14_000));
-    await server.stop();
     rec.snapshot('router', [
       'conntrack-table',
       'conntrack-stats',
@@ -111,8 +102,6 @@ async function serverKeepaliveThroughDnat(ctx: LabContext): Promise<LabExpectati
       'uname',
     ]);
     rec.snapshot('server', ['sockets'], { prefix: 'server-' });
-    await rec.finish('router');
-    return { rootCause: null };
   });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  onOneLinkSpec,
   routedSpec,
   serverAddress,
   serviceDnatRules,
@@ -17,6 +18,23 @@ describe('healthy lab support', () => {
     ]);
     expect(serverAddress(20, 1)).toBe('10.78.21.20');
     expect(spec.forwarding).toEqual(['router']);
+  });
+
+  it('puts two namespaces on one link, without sysctls unless given', () => {
+    const spec = onOneLinkSpec(70, { ns: 'client', host: 10 }, { ns: 'pod', host: 20 });
+    expect(spec.namespaces).toEqual(['client', 'pod']);
+    expect(spec.links[0]?.a.addresses).toEqual(['10.78.70.10/24']);
+    expect(spec.links[0]?.b.addresses).toEqual(['10.78.70.20/24']);
+    expect(spec).not.toHaveProperty('sysctls');
+    const tuned = onOneLinkSpec(71, { ns: 'a', host: 1 }, { ns: 'b', host: 2 }, { b: { x: 1 } });
+    expect(tuned.sysctls).toEqual({ b: { x: 1 } });
+  });
+
+  it('leaves out the masquerade when the backends must see the client address', () => {
+    const rules = serviceDnatRules('10.78.200.1', 80, ['10.78.2.20:8080'], null);
+    expect(rules).not.toContain('MASQUERADE');
+    expect(rules).toContain('-A LAB-SVC -p tcp -j DNAT --to-destination 10.78.2.20:8080');
+    expect(rules.endsWith('COMMIT\n')).toBe(true);
   });
 
   it('spreads a service over backends like kube-proxy, the last rule catching the rest', () => {

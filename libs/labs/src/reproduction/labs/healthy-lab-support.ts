@@ -1,7 +1,6 @@
 import {
   ALL_SNAPSHOTS,
   type ArtifactRecorder,
-  type LabTopology,
   type SnapshotKind,
   type TopologySpec,
 } from '../kit/index.js';
@@ -49,6 +48,25 @@ export function routedSpec(
   };
 }
 
+/** Two namespaces on one link, each at `10.78.<net>.<host>/24`. */
+export function onOneLinkSpec(
+  net: number,
+  a: { readonly ns: string; readonly host: number },
+  b: { readonly ns: string; readonly host: number },
+  sysctls?: TopologySpec['sysctls'],
+): TopologySpec {
+  return {
+    namespaces: [a.ns, b.ns],
+    links: [
+      {
+        a: { ns: a.ns, dev: 'eth0', addresses: [`10.78.${net}.${a.host}/24`] },
+        b: { ns: b.ns, dev: 'eth0', addresses: [`10.78.${net}.${b.host}/24`] },
+      },
+    ],
+    ...(sysctls === undefined ? {} : { sysctls }),
+  };
+}
+
 /** The address of the i-th server behind a `routedSpec` router. */
 export function serverAddress(serverNet: number, index = 0): string {
   return `10.78.${serverNet + index}.20`;
@@ -85,13 +103,14 @@ export function statefulHostRules(ports: readonly number[]): string {
 
 /**
  * A service address DNATed to backends the way kube-proxy's iptables mode spreads them
- * (statistic nth per rule), with masquerade toward the backends.
+ * (statistic nth per rule), with masquerade toward the backends out of `egress` (none when
+ * `egress` is null: the backends then see the client's own address).
  */
 export function serviceDnatRules(
   vip: string,
   port: number,
   backends: readonly string[],
-  egress: string,
+  egress: string | null,
 ): string {
   const lines = [
     '*nat',
@@ -107,7 +126,9 @@ export function serviceDnatRules(
     const pick = remaining > 1 ? ` -m statistic --mode nth --every ${remaining} --packet 0` : '';
     lines.push(`-A LAB-SVC -p tcp${pick} -j DNAT --to-destination ${backend}`);
   });
-  lines.push(`-A POSTROUTING -o ${egress} -m conntrack --ctstate DNAT -j MASQUERADE`, 'COMMIT', '');
+  if (egress !== null)
+    lines.push(`-A POSTROUTING -o ${egress} -m conntrack --ctstate DNAT -j MASQUERADE`);
+  lines.push('COMMIT', '');
   return lines.join('\n');
 }
 
@@ -129,12 +150,3 @@ export const SHORT_CLOSE_TIMEOUTS = {
   'net.netfilter.nf_conntrack_tcp_timeout_close_wait': 2,
   'net.netfilter.nf_conntrack_tcp_timeout_last_ack': 2,
 } as const;
-
-/** Runs `fn` with the lab, then always closes it. */
-export async function withLab<T>(lab: LabTopology, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } finally {
-    lab.close();
-  }
-}

@@ -1,19 +1,19 @@
 import {
-  ArtifactRecorder,
   LabProgram,
-  LabTopology,
-  sleep,
+  type ArtifactRecorder,
   type LabContext,
   type LabDefinition,
   type LabExpectation,
+  type LabTopology,
 } from '../kit/index.js';
-import { SHORT_CLOSE_TIMEOUTS, snapshotEverything, withLab } from './healthy-lab-support.js';
 import {
-  clientOutcomes,
-  requireAllOk,
-  startHttpClient,
-  startHttpServer,
-} from './http-lab-programs.js';
+  cleanExchange,
+  listeningServer,
+  recordHealthyVariant,
+  serveHttp,
+} from './healthy-lab-scaffold.js';
+import { SHORT_CLOSE_TIMEOUTS, onOneLinkSpec, snapshotEverything } from './healthy-lab-support.js';
+import { startHttpClient } from './http-lab-programs.js';
 
 /** The sidecar runs as this uid; the OUTPUT REDIRECT skips its own connections by owner. */
 const PROXY_UID = 1337;
@@ -42,21 +42,15 @@ async function startSidecar(
  * Inbound, as Istio captures it: traffic for the pod's port 8080 is REDIRECTed to the proxy on
  * 15006, which forwards it to the app over loopback. FINs pass through in both directions.
  */
-async function inboundRedirect(ctx: LabContext): Promise<LabExpectation> {
-  const lab = LabTopology.create(ctx.prefix, {
-    namespaces: ['client', 'pod'],
-    links: [
-      {
-        a: { ns: 'client', dev: 'eth0', addresses: ['10.78.70.10/24'] },
-        b: { ns: 'pod', dev: 'eth0', addresses: ['10.78.70.20/24'] },
-      },
-    ],
-    sysctls: { pod: SHORT_CLOSE_TIMEOUTS },
-  });
-  return withLab(lab, async () => {
-    lab.iptablesRestore(
-      'pod',
-      `*nat
+function inboundRedirect(ctx: LabContext): Promise<LabExpectation> {
+  const topology = onOneLinkSpec(
+    70,
+    { ns: 'client', host: 10 },
+    { ns: 'pod', host: 20 },
+    { pod: SHORT_CLOSE_TIMEOUTS },
+  );
+  const rules = {
+    pod: `*nat
 :PREROUTING ACCEPT [0:0]
 :INPUT ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
@@ -65,38 +59,37 @@ async function inboundRedirect(ctx: LabContext): Promise<LabExpectation> {
 -A PREROUTING -p tcp -j LAB_INBOUND
 -A LAB_INBOUND -p tcp -m tcp --dport 8080 -j REDIRECT --to-ports 15006
 COMMIT`,
-    );
-    const rec = new ArtifactRecorder(lab, ctx.outDir);
+  };
+  return recordHealthyVariant(ctx, { topology, rules, finishOn: 'pod' }, async (lab, rec) => {
     await rec.startCapture({ role: 'pod', iface: 'eth0', file: 'pod-eth0.pcap' });
     await rec.startConntrackEvents({ role: 'pod' });
-    const app = await startHttpServer(lab, 'pod', {
-      host: '127.0.0.1',
-      port: 8080,
-      logFile: rec.file('app.log'),
-      runForMs: 20_000,
-    });
-    const proxy = await startSidecar(lab, 'pod', rec, 15006, { host: '127.0.0.1', port: 8080 });
-    const client = startHttpClient(lab, 'client', {
-      target: { host: '10.78.70.20', port: 8080 },
-      logFile: rec.file('client.log'),
-      sessions: [
-        {
-          count: 3,
-          spacingMs: 200,
-          requests: [
-            { path: '/bytes/3000' },
-            { method: 'POST', path: '/orders', bodyBytes: 1500, idleBeforeMs: 200 },
-          ],
-        },
+    await cleanExchange({
+      listeners: [
+        serveHttp(
+          lab,
+          'pod',
+          listeningServer(8080, rec.file('app.log'), { host: '127.0.0.1', runForMs: 20_000 }),
+        ),
+        () => startSidecar(lab, 'pod', rec, 15006, { host: '127.0.0.1', port: 8080 }),
       ],
+      client: () =>
+        startHttpClient(lab, 'client', {
+          target: { host: '10.78.70.20', port: 8080 },
+          logFile: rec.file('client.log'),
+          sessions: [
+            {
+              count: 3,
+              spacingMs: 200,
+              requests: [
+                { path: '/bytes/3000' },
+                { method: 'POST', path: '/orders', bodyBytes: 1500, idleBeforeMs: 200 },
+              ],
+            },
+          ],
+        }),
+      settleMs: 2000,
     });
-    requireAllOk(await clientOutcomes(client, 10_000));
-    await sleep(2000);
-    await proxy.stop();
-    await app.stop();
     snapshotEverything(rec, 'pod');
-    await rec.finish('pod');
-    return { rootCause: null };
   });
 }
 
@@ -105,21 +98,15 @@ COMMIT`,
  * connection to the sidecar on 15001 (its own connections, made as uid 1337, are exempt),
  * which opens a connection to the backend on 8080.
  */
-async function outboundRedirect(ctx: LabContext): Promise<LabExpectation> {
-  const lab = LabTopology.create(ctx.prefix, {
-    namespaces: ['pod', 'backend'],
-    links: [
-      {
-        a: { ns: 'pod', dev: 'eth0', addresses: ['10.78.71.10/24'] },
-        b: { ns: 'backend', dev: 'eth0', addresses: ['10.78.71.30/24'] },
-      },
-    ],
-    sysctls: { pod: SHORT_CLOSE_TIMEOUTS },
-  });
-  return withLab(lab, async () => {
-    lab.iptablesRestore(
-      'pod',
-      `*nat
+function outboundRedirect(ctx: LabContext): Promise<LabExpectation> {
+  const topology = onOneLinkSpec(
+    71,
+    { ns: 'pod', host: 10 },
+    { ns: 'backend', host: 30 },
+    { pod: SHORT_CLOSE_TIMEOUTS },
+  );
+  const rules = {
+    pod: `*nat
 :PREROUTING ACCEPT [0:0]
 :INPUT ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
@@ -130,34 +117,33 @@ async function outboundRedirect(ctx: LabContext): Promise<LabExpectation> {
 -A LAB_OUTPUT -d 127.0.0.1/32 -j RETURN
 -A LAB_OUTPUT -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 15001
 COMMIT`,
-    );
-    const rec = new ArtifactRecorder(lab, ctx.outDir);
+  };
+  return recordHealthyVariant(ctx, { topology, rules, finishOn: 'pod' }, async (lab, rec) => {
     await rec.startConntrackEvents({ role: 'pod', timestamps: true });
-    const backend = await startHttpServer(lab, 'backend', {
-      host: '0.0.0.0',
-      port: 8080,
-      logFile: rec.file('backend.log'),
-      runForMs: 20_000,
-    });
-    const proxy = await startSidecar(lab, 'pod', rec, 15001, { host: '10.78.71.30', port: 8080 });
-    const client = startHttpClient(lab, 'pod', {
-      target: { host: '10.78.71.30', port: 80 },
-      logFile: rec.file('app-client.log'),
-      sessions: [
-        {
-          count: 4,
-          spacingMs: 150,
-          requests: [{ path: '/bytes/700' }, { path: '/bytes/9000', idleBeforeMs: 300 }],
-        },
+    await cleanExchange({
+      listeners: [
+        serveHttp(
+          lab,
+          'backend',
+          listeningServer(8080, rec.file('backend.log'), { runForMs: 20_000 }),
+        ),
+        () => startSidecar(lab, 'pod', rec, 15001, { host: '10.78.71.30', port: 8080 }),
       ],
+      client: () =>
+        startHttpClient(lab, 'pod', {
+          target: { host: '10.78.71.30', port: 80 },
+          logFile: rec.file('app-client.log'),
+          sessions: [
+            {
+              count: 4,
+              spacingMs: 150,
+              requests: [{ path: '/bytes/700' }, { path: '/bytes/9000', idleBeforeMs: 300 }],
+            },
+          ],
+        }),
+      settleMs: 2000,
     });
-    requireAllOk(await clientOutcomes(client, 10_000));
-    await sleep(2000);
-    await proxy.stop();
-    await backend.stop();
     rec.snapshot('pod', ['sockets', 'iptables', 'sysctl', 'conntrack-stats', 'uname']);
-    await rec.finish('pod');
-    return { rootCause: null };
   });
 }
 

@@ -24,4 +24,16 @@ describe('istio-style capture rules', () => {
     expect(rules).toContain('-A ISTIO_INBOUND -p tcp --dport 9090 -j ISTIO_IN_REDIRECT');
     expect(rules).toContain('-A ISTIO_IN_REDIRECT -p tcp -j REDIRECT --to-ports 15006');
   });
+
+  it('without app ports, captures every inbound TCP port after the exempt ones return', () => {
+    const lines = inboundCaptureRules({ proxyPort: 15006, exemptPorts: [15008, 15020] }).split(
+      '\n',
+    );
+    const inbound = lines.filter((line) => line.startsWith('-A ISTIO_INBOUND'));
+    expect(inbound).toEqual([
+      '-A ISTIO_INBOUND -p tcp --dport 15008 -j RETURN',
+      '-A ISTIO_INBOUND -p tcp --dport 15020 -j RETURN',
+      '-A ISTIO_INBOUND -p tcp -j ISTIO_IN_REDIRECT',
+    ]);
+  });
 });

@@ -16,8 +16,10 @@ export interface OutboundCapture {
 export interface InboundCapture {
   /** The proxy's inbound listener (Istio: 15006). */
   readonly proxyPort: number;
-  /** Only these destination ports are captured. */
-  readonly appPorts: readonly number[];
+  /** Only these destination ports are captured; without them, every TCP port not exempt. */
+  readonly appPorts?: readonly number[];
+  /** Ports the proxy serves itself and never captures (Istio: 15008 HBONE, 15020 metrics). */
+  readonly exemptPorts?: readonly number[];
 }
 
 /** Every outbound TCP connection of the app to a non-loopback address goes to the proxy. */
@@ -49,7 +51,7 @@ export function outboundCaptureRules(options: OutboundCapture): string {
   return lines.join('\n');
 }
 
-/** Inbound TCP to the app's ports is REDIRECTed to the proxy's inbound listener. */
+/** Inbound TCP to the app's ports (or to any port not exempt) goes to the proxy's inbound listener. */
 export function inboundCaptureRules(options: InboundCapture): string {
   return [
     '*nat',
@@ -60,9 +62,14 @@ export function inboundCaptureRules(options: InboundCapture): string {
     ':ISTIO_INBOUND - [0:0]',
     ':ISTIO_IN_REDIRECT - [0:0]',
     '-A PREROUTING -p tcp -j ISTIO_INBOUND',
-    ...options.appPorts.map(
-      (port) => `-A ISTIO_INBOUND -p tcp --dport ${port} -j ISTIO_IN_REDIRECT`,
+    ...(options.exemptPorts ?? []).map(
+      (port) => `-A ISTIO_INBOUND -p tcp --dport ${port} -j RETURN`,
     ),
+    ...(options.appPorts === undefined
+      ? ['-A ISTIO_INBOUND -p tcp -j ISTIO_IN_REDIRECT']
+      : options.appPorts.map(
+          (port) => `-A ISTIO_INBOUND -p tcp --dport ${port} -j ISTIO_IN_REDIRECT`,
+        )),
     `-A ISTIO_IN_REDIRECT -p tcp -j REDIRECT --to-ports ${options.proxyPort}`,
     'COMMIT',
   ].join('\n');

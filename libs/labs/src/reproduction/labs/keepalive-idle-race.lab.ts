@@ -1,13 +1,8 @@
-import {
-  ArtifactRecorder,
-  LabTopology,
-  type LabContext,
-  type LabDefinition,
-  type LabExpectation,
-  type LabVariant,
-} from '../kit/index.js';
+import type { LabContext, LabDefinition, LabExpectation, LabVariant } from '../kit/index.js';
 import { startListening, startPooledClient } from './close-race-lab-programs.js';
+import { inRecordedLab } from './lab-frame.js';
 import { directPair, routedLab } from './nat-lab-topologies.js';
+import { plainDnatRules } from './plain-dnat-rules.js';
 import { endpointField } from './sidecar-lab-programs.js';
 
 const ROOT_CAUSE = 'keepalive-idle-race';
@@ -25,9 +20,7 @@ const directClientStall: LabVariant = {
     'client <-> server:8080, server idle timeout 1 s (FIN); client reuses the pooled connection after 0.9 s + a 300 ms event-loop stall; client capture, ss, client log, access log',
   async run(ctx: LabContext): Promise<LabExpectation> {
     const plan = directPair(171, { client: 'client', host: 'server' });
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
+    return inRecordedLab(ctx, { topology: plan.spec }, async (lab, recorder) => {
       await recorder.startCapture({ role: 'client', iface: 'eth0' });
       const server = await startListening(lab, 'server', 'http-keepalive-server', {
         listen: { host: '0.0.0.0', port: 8080 },
@@ -51,9 +44,7 @@ const directClientStall: LabVariant = {
         rootCause: ROOT_CAUSE,
         flow: { client: endpointField(failed, 'local'), server: `${plan.hostIp}:8080` },
       };
-    } finally {
-      lab.close();
-    }
+    });
   },
 };
 
@@ -77,54 +68,42 @@ const vipServerStall: LabVariant = {
       servers: ['server'],
       router: 'node',
     });
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      const service = { host: '10.78.202.30', port: 80 };
-      const backend = { host: plan.serverIps[0]!, port: 8080 };
-      lab.iptablesRestore(
-        'node',
-        [
-          '*nat',
-          ':PREROUTING ACCEPT [0:0]',
-          ':INPUT ACCEPT [0:0]',
-          ':OUTPUT ACCEPT [0:0]',
-          ':POSTROUTING ACCEPT [0:0]',
-          `-A PREROUTING -d ${service.host}/32 -p tcp --dport ${service.port} -j DNAT --to-destination ${backend.host}:${backend.port}`,
-          'COMMIT',
-        ].join('\n'),
-      );
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startConntrackEvents({ role: 'node' });
-      const server = await startListening(lab, 'server', 'http-keepalive-server', {
-        listen: { host: '0.0.0.0', port: backend.port },
-        idleTimeoutMs: 1500,
-        stallAfterFirstRequest: { atMs: 1400, forMs: 600 },
-        logFile: recorder.file('access.log'),
-      });
-      ctx.log('first request, then reuse 1.6 s later while the server is stalled');
-      const client = startPooledClient(lab, 'client', {
-        target: service,
-        requests: [{ path: '/v1/prices' }, { path: '/v1/prices?page=2', afterMs: 1600 }],
-        userAgent: 'pricing-sync/1.9',
-        name: 'pricing-sync',
-        logFile: recorder.file('client.log'),
-      });
-      const failed = await client.waitFor('failed', 6000);
-      await server.waitFor('idle-close');
-      await client.waitFor('done', 3000);
-      recorder.snapshot('node', ['conntrack-table', 'iptables', 'sysctl', 'uname']);
-      await recorder.finish('node');
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: {
-          client: endpointField(failed, 'local'),
-          server: `${service.host}:${service.port}`,
-          serverAlternatives: [`${backend.host}:${backend.port}`],
-        },
-      };
-    } finally {
-      lab.close();
-    }
+    const service = { host: '10.78.202.30', port: 80 };
+    const backend = { host: plan.serverIps[0]!, port: 8080 };
+    return inRecordedLab(
+      ctx,
+      { topology: plan.spec, rules: { node: plainDnatRules(service, backend) } },
+      async (lab, recorder) => {
+        await recorder.startConntrackEvents({ role: 'node' });
+        const server = await startListening(lab, 'server', 'http-keepalive-server', {
+          listen: { host: '0.0.0.0', port: backend.port },
+          idleTimeoutMs: 1500,
+          stallAfterFirstRequest: { atMs: 1400, forMs: 600 },
+          logFile: recorder.file('access.log'),
+        });
+        ctx.log('first request, then reuse 1.6 s later while the server is stalled');
+        const client = startPooledClient(lab, 'client', {
+          target: service,
+          requests: [{ path: '/v1/prices' }, { path: '/v1/prices?page=2', afterMs: 1600 }],
+          userAgent: 'pricing-sync/1.9',
+          name: 'pricing-sync',
+          logFile: recorder.file('client.log'),
+        });
+        const failed = await client.waitFor('failed', 6000);
+        await server.waitFor('idle-close');
+        await client.waitFor('done', 3000);
+        recorder.snapshot('node', ['conntrack-table', 'iptables', 'sysctl', 'uname']);
+        await recorder.finish('node');
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: {
+            client: endpointField(failed, 'local'),
+            server: `${service.host}:${service.port}`,
+            serverAlternatives: [`${backend.host}:${backend.port}`],
+          },
+        };
+      },
+    );
   },
 };
 

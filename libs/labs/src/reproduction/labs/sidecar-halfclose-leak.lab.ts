@@ -1,17 +1,12 @@
-import {
-  ArtifactRecorder,
-  LabTopology,
-  type LabContext,
-  type LabDefinition,
-  type LabExpectation,
-  type LabVariant,
-} from '../kit/index.js';
+import type { LabContext, LabDefinition, LabExpectation, LabVariant } from '../kit/index.js';
 import { inboundCaptureRules, outboundCaptureRules } from './istio-style-rules.js';
+import { inRecordedLab } from './lab-frame.js';
 import { directPair } from './nat-lab-topologies.js';
 import {
   SIDECAR_UID,
   endpointField,
   startAppClient,
+  startOutboundSidecarPath,
   startSidecarProxy,
   startUpstreamServer,
 } from './sidecar-lab-programs.js';
@@ -32,60 +27,60 @@ const outboundRedirect: LabVariant = {
     'app -> REDIRECT 15001 -> sidecar -> upstream; close_wait 2 s, app closes 2.6 s after EOF; capture -i any, conntrack -E -o timestamp, ss, conntrack -L/-S, access log, app log',
   async run(ctx: LabContext): Promise<LabExpectation> {
     const plan = directPair(131, { client: 'pod', host: 'upstream' }, {});
-    const lab = LabTopology.create(ctx.prefix, {
-      ...plan.spec,
-      sysctls: { pod: { 'net.netfilter.nf_conntrack_tcp_timeout_close_wait': 2 } },
-    });
-    try {
-      const upstream = { host: plan.hostIp, port: 7777 };
-      lab.iptablesRestore('pod', outboundCaptureRules({ proxyPort: 15001, proxyUid: SIDECAR_UID }));
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startCapture({ role: 'pod', iface: 'any' });
-      await recorder.startConntrackEvents({ role: 'pod' });
-      await startUpstreamServer(lab, 'upstream', {
-        listen: { host: '0.0.0.0', port: upstream.port },
-        reply: 'order 4711 shipped',
-        closeAfterReplyMs: 150,
-      });
-      const proxy = await startSidecarProxy(lab, 'pod', {
-        listen: { host: '0.0.0.0', port: 15001 },
-        upstream,
-        idleTimeoutMs: 5000,
-        uid: SIDECAR_UID,
-        accessLog: recorder.file('istio-proxy-access.log'),
-      });
-      ctx.log('app dials the upstream through the sidecar; it will close 2.6 s after EOF');
-      const app = startAppClient(lab, 'pod', {
-        logFile: recorder.file('app.log'),
-        connections: [
-          {
-            target: upstream,
-            request: 'GET /orders/4711',
-            closeAfterEofMs: 2600,
-            lingerAfterCloseMs: 300,
-          },
-        ],
-      });
-      const connected = await app.waitFor('connected');
-      const client = endpointField(connected, 'local');
-      await app.waitFor('done', 8000);
-      ctx.log('app closed late; snapshot while the sidecar socket sits in FIN-WAIT-2');
-      recorder.snapshot('pod', ['sockets', 'conntrack-table', 'conntrack-stats', 'nstat']);
-      await proxy.waitFor('closed', 5000);
-      ctx.log('sidecar idle timeout ended the session');
-      recorder.snapshot('pod', ['iptables', 'sysctl', 'uname']);
-      await recorder.finish('pod');
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: {
-          client,
-          server: `${upstream.host}:${upstream.port}`,
-          serverAlternatives: ['127.0.0.1:15001'],
+    const upstream = { host: plan.hostIp, port: 7777 };
+    return inRecordedLab(
+      ctx,
+      {
+        topology: {
+          ...plan.spec,
+          sysctls: { pod: { 'net.netfilter.nf_conntrack_tcp_timeout_close_wait': 2 } },
         },
-      };
-    } finally {
-      lab.close();
-    }
+        rules: { pod: outboundCaptureRules({ proxyPort: 15001, proxyUid: SIDECAR_UID }) },
+      },
+      async (lab, recorder) => {
+        await recorder.startCapture({ role: 'pod', iface: 'any' });
+        await recorder.startConntrackEvents({ role: 'pod' });
+        const proxy = await startOutboundSidecarPath(lab, {
+          upstream: {
+            listen: { host: '0.0.0.0', port: upstream.port },
+            reply: 'order 4711 shipped',
+            closeAfterReplyMs: 150,
+          },
+          proxyTarget: upstream,
+          idleTimeoutMs: 5000,
+          accessLog: recorder.file('istio-proxy-access.log'),
+        });
+        ctx.log('app dials the upstream through the sidecar; it will close 2.6 s after EOF');
+        const app = startAppClient(lab, 'pod', {
+          logFile: recorder.file('app.log'),
+          connections: [
+            {
+              target: upstream,
+              request: 'GET /orders/4711',
+              closeAfterEofMs: 2600,
+              lingerAfterCloseMs: 300,
+            },
+          ],
+        });
+        const connected = await app.waitFor('connected');
+        const client = endpointField(connected, 'local');
+        await app.waitFor('done', 8000);
+        ctx.log('app closed late; snapshot while the sidecar socket sits in FIN-WAIT-2');
+        recorder.snapshot('pod', ['sockets', 'conntrack-table', 'conntrack-stats', 'nstat']);
+        await proxy.waitFor('closed', 5000);
+        ctx.log('sidecar idle timeout ended the session');
+        recorder.snapshot('pod', ['iptables', 'sysctl', 'uname']);
+        await recorder.finish('pod');
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: {
+            client,
+            server: `${upstream.host}:${upstream.port}`,
+            serverAlternatives: ['127.0.0.1:15001'],
+          },
+        };
+      },
+    );
   },
 };
 
@@ -107,56 +102,58 @@ const inboundRedirect: LabVariant = {
       { client: 'client', host: 'pod' },
       { 'net.netfilter.nf_conntrack_tcp_timeout_close_wait': 1 },
     );
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      lab.iptablesRestore('pod', inboundCaptureRules({ proxyPort: 15006, appPorts: [8080] }));
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startConntrackEvents({ role: 'pod', timestamps: false });
-      await startUpstreamServer(lab, 'pod', {
-        listen: { host: '0.0.0.0', port: 8080 },
-        reply: '{"status":"accepted"}',
-        closeAfterReplyMs: 80,
-        name: 'app',
-      });
-      const proxy = await startSidecarProxy(lab, 'pod', {
-        listen: { host: '0.0.0.0', port: 15006 },
-        upstream: { host: '127.0.0.1', port: 8080 },
-        idleTimeoutMs: 4000,
-        uid: SIDECAR_UID,
-        accessLog: recorder.file('envoy-access.log'),
-      });
-      ctx.log('client calls the pod; it will close 1.8 s after EOF');
-      const client = startAppClient(lab, 'client', {
-        name: 'billing-client',
-        logFile: recorder.file('client.log'),
-        connections: [
-          {
-            target: { host: plan.hostIp, port: 8080 },
-            request: 'POST /invoices',
-            closeAfterEofMs: 1800,
-            lingerAfterCloseMs: 300,
+    return inRecordedLab(
+      ctx,
+      {
+        topology: plan.spec,
+        rules: { pod: inboundCaptureRules({ proxyPort: 15006, appPorts: [8080] }) },
+      },
+      async (lab, recorder) => {
+        await recorder.startConntrackEvents({ role: 'pod', timestamps: false });
+        await startUpstreamServer(lab, 'pod', {
+          listen: { host: '0.0.0.0', port: 8080 },
+          reply: '{"status":"accepted"}',
+          closeAfterReplyMs: 80,
+          name: 'app',
+        });
+        const proxy = await startSidecarProxy(lab, 'pod', {
+          listen: { host: '0.0.0.0', port: 15006 },
+          upstream: { host: '127.0.0.1', port: 8080 },
+          idleTimeoutMs: 4000,
+          uid: SIDECAR_UID,
+          accessLog: recorder.file('envoy-access.log'),
+        });
+        ctx.log('client calls the pod; it will close 1.8 s after EOF');
+        const client = startAppClient(lab, 'client', {
+          name: 'billing-client',
+          logFile: recorder.file('client.log'),
+          connections: [
+            {
+              target: { host: plan.hostIp, port: 8080 },
+              request: 'POST /invoices',
+              closeAfterEofMs: 1800,
+              lingerAfterCloseMs: 300,
+            },
+          ],
+        });
+        const connected = await client.waitFor('connected');
+        const local = endpointField(connected, 'local');
+        await client.waitFor('done', 8000);
+        ctx.log('client closed late; snapshot while the sidecar socket sits in FIN-WAIT-2');
+        recorder.snapshot('pod', ['sockets', 'conntrack-table', 'conntrack-stats', 'iptables']);
+        await proxy.waitFor('closed', 5000);
+        recorder.snapshot('pod', ['sysctl', 'uname']);
+        await recorder.finish('pod');
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: {
+            client: local,
+            server: `${plan.hostIp}:8080`,
+            serverAlternatives: [`${plan.hostIp}:15006`],
           },
-        ],
-      });
-      const connected = await client.waitFor('connected');
-      const local = endpointField(connected, 'local');
-      await client.waitFor('done', 8000);
-      ctx.log('client closed late; snapshot while the sidecar socket sits in FIN-WAIT-2');
-      recorder.snapshot('pod', ['sockets', 'conntrack-table', 'conntrack-stats', 'iptables']);
-      await proxy.waitFor('closed', 5000);
-      recorder.snapshot('pod', ['sysctl', 'uname']);
-      await recorder.finish('pod');
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: {
-          client: local,
-          server: `${plan.hostIp}:8080`,
-          serverAlternatives: [`${plan.hostIp}:15006`],
-        },
-      };
-    } finally {
-      lab.close();
-    }
+        };
+      },
+    );
   },
 };
 

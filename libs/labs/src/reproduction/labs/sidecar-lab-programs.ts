@@ -72,6 +72,34 @@ export async function startUpstreamServer(
   return server;
 }
 
+/**
+ * Istio's outbound layout: the upstream service in the `upstream` namespace and, in `pod`, the
+ * sidecar's outbound listener on 15001 (the port the OUTPUT rules REDIRECT to), running as
+ * SIDECAR_UID so its own connections are not captured again.
+ */
+export interface OutboundSidecarPath {
+  readonly upstream: UpstreamTcpServerArgs;
+  /** Where the sidecar forwards: the upstream itself, or the endpoint behind a Service. */
+  readonly proxyTarget: HostPort;
+  readonly idleTimeoutMs: number;
+  readonly accessLog: string;
+}
+
+/** Starts the upstream, then the sidecar in front of it; returns the sidecar. */
+export async function startOutboundSidecarPath(
+  lab: LabTopology,
+  path: OutboundSidecarPath,
+): Promise<LabProgram> {
+  await startUpstreamServer(lab, 'upstream', path.upstream);
+  return startSidecarProxy(lab, 'pod', {
+    listen: { host: '0.0.0.0', port: 15001 },
+    upstream: path.proxyTarget,
+    idleTimeoutMs: path.idleTimeoutMs,
+    uid: SIDECAR_UID,
+    accessLog: path.accessLog,
+  });
+}
+
 export function startAppClient(lab: LabTopology, role: string, args: TcpAppClientArgs): LabProgram {
   return LabProgram.start(lab, role, 'tcp-app-client', args);
 }

@@ -1,12 +1,11 @@
 import {
-  ArtifactRecorder,
   LabProgram,
-  LabTopology,
   type LabContext,
   type LabDefinition,
   type LabExpectation,
   type LabVariant,
 } from '../kit/index.js';
+import { inRecordedLab } from './lab-frame.js';
 import { routedLab } from './nat-lab-topologies.js';
 import { clientResults, startTcpClient, startTcpServer } from './tcp-lab-programs.js';
 
@@ -47,60 +46,61 @@ const tcpTwoPortRange: LabVariant = {
       router: 'egress',
     });
     const api = plan.serverIps[0] as string;
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      lab.iptablesRestore(
-        'egress',
-        snatRules({
-          source: '10.78.121.0/24',
-          outIface: 'br-s',
-          proto: 'tcp',
-          toSource: `${plan.routerServerIp}:40000-40001`,
-        }),
-      );
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startCapture({ role: 'egress', iface: 'br-c', snaplen: 256 });
-      await startTcpServer(lab, 'api', {
-        listen: [{ host: '0.0.0.0', port: 443 }],
-        label: 'api',
-        mode: 'reply',
-        reply: '200 OK\n',
-        logFile: recorder.file('api.log'),
-      });
-      const programs = clients.map((role) =>
-        startTcpClient(lab, role, {
-          target: `${api}:443`,
-          label: role,
-          localPort: 35000,
-          connectTimeoutMs: 2000,
-          logFile: recorder.file(`${role}.log`),
-          steps: [
-            { write: 'GET /v1/stock\n' },
-            { read: { timeoutMs: 2000 } },
-            { sleepMs: 2500 },
-            { close: true },
-          ],
-        }),
-      );
-      const results = await Promise.all(programs.map((p) => clientResults(p, 10_000)));
-      const loser = results.findIndex(([r]) => r !== undefined && !r.ok);
-      if (loser < 0) throw new Error('every client got a source port');
-      ctx.log(`${clients[loser]} found no free source port (${results[loser]?.[0]?.code})`);
-      recorder.snapshot('egress', [
-        'conntrack-table',
-        'conntrack-stats',
-        'iptables',
-        'sysctl',
-        'uname',
-      ]);
-      await recorder.finish('egress', { kernelLog: false });
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: { client: `${plan.clientIps[loser] as string}:35000`, server: `${api}:443` },
-      };
-    } finally {
-      lab.close();
-    }
+    return inRecordedLab(
+      ctx,
+      {
+        topology: plan.spec,
+        rules: {
+          egress: snatRules({
+            source: '10.78.121.0/24',
+            outIface: 'br-s',
+            proto: 'tcp',
+            toSource: `${plan.routerServerIp}:40000-40001`,
+          }),
+        },
+      },
+      async (lab, recorder) => {
+        await recorder.startCapture({ role: 'egress', iface: 'br-c', snaplen: 256 });
+        await startTcpServer(lab, 'api', {
+          listen: [{ host: '0.0.0.0', port: 443 }],
+          label: 'api',
+          mode: 'reply',
+          reply: '200 OK\n',
+          logFile: recorder.file('api.log'),
+        });
+        const programs = clients.map((role) =>
+          startTcpClient(lab, role, {
+            target: `${api}:443`,
+            label: role,
+            localPort: 35000,
+            connectTimeoutMs: 2000,
+            logFile: recorder.file(`${role}.log`),
+            steps: [
+              { write: 'GET /v1/stock\n' },
+              { read: { timeoutMs: 2000 } },
+              { sleepMs: 2500 },
+              { close: true },
+            ],
+          }),
+        );
+        const results = await Promise.all(programs.map((p) => clientResults(p, 10_000)));
+        const loser = results.findIndex(([r]) => r !== undefined && !r.ok);
+        if (loser < 0) throw new Error('every client got a source port');
+        ctx.log(`${clients[loser]} found no free source port (${results[loser]?.[0]?.code})`);
+        recorder.snapshot('egress', [
+          'conntrack-table',
+          'conntrack-stats',
+          'iptables',
+          'sysctl',
+          'uname',
+        ]);
+        await recorder.finish('egress', { kernelLog: false });
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: { client: `${plan.clientIps[loser] as string}:35000`, server: `${api}:443` },
+        };
+      },
+    );
   },
 };
 
@@ -125,59 +125,60 @@ const udpSinglePort: LabVariant = {
       sysctls: { node: { 'net.netfilter.nf_conntrack_udp_timeout': 2 } },
     });
     const dns = plan.serverIps[0] as string;
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      lab.iptablesRestore(
-        'node',
-        snatRules({
-          source: '10.78.131.0/24',
-          outIface: 'br-s',
-          proto: 'udp',
-          toSource: `${plan.routerServerIp}:53000-53000`,
-        }),
-      );
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startCapture({ role: 'node', iface: 'br-c', filter: 'udp port 53' });
-      await recorder.startConntrackEvents({ role: 'node' });
-      const server = LabProgram.start(lab, 'dns', 'udp-server', {
-        listen: { host: '0.0.0.0', port: 53 },
-        label: 'coredns',
-        logFile: recorder.file('coredns.log'),
-      });
-      await server.waitFor('listening');
-      const resolvers = clients.map((role) =>
-        LabProgram.start(lab, role, 'udp-client', {
-          target: `${dns}:53`,
-          label: `${role} resolver`,
-          logFile: recorder.file(`${role}.log`),
-          name: 'cart.shop.svc.cluster.local',
-          types: ['A', 'AAAA'],
-          timeoutMs: 1000,
-          attempts: 4,
-          await: 'go',
-        }),
-      );
-      await Promise.all(resolvers.map((r) => r.waitFor('awaiting')));
-      const ports = await Promise.all(resolvers.map((r) => r.waitFor('bound')));
-      for (const resolver of resolvers) resolver.send('go');
-      const done = await Promise.all(resolvers.map((r) => r.waitFor('done', 10_000)));
-      const loser = done.findIndex((d) => Number(d.attempts) > 1);
-      if (loser < 0) throw new Error('both resolvers were answered at once');
-      ctx.log(
-        `${clients[loser]} waited ${String(done[loser]?.ms)} ms (${String(done[loser]?.attempts)} attempts)`,
-      );
-      recorder.snapshot('node', ['conntrack-stats', 'iptables', 'sysctl', 'uname']);
-      await recorder.finish('node', { kernelLog: false });
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: {
-          client: `${plan.clientIps[loser] as string}:${String(ports[loser]?.localPort)}`,
-          server: `${dns}:53`,
+    return inRecordedLab(
+      ctx,
+      {
+        topology: plan.spec,
+        rules: {
+          node: snatRules({
+            source: '10.78.131.0/24',
+            outIface: 'br-s',
+            proto: 'udp',
+            toSource: `${plan.routerServerIp}:53000-53000`,
+          }),
         },
-      };
-    } finally {
-      lab.close();
-    }
+      },
+      async (lab, recorder) => {
+        await recorder.startCapture({ role: 'node', iface: 'br-c', filter: 'udp port 53' });
+        await recorder.startConntrackEvents({ role: 'node' });
+        const server = LabProgram.start(lab, 'dns', 'udp-server', {
+          listen: { host: '0.0.0.0', port: 53 },
+          label: 'coredns',
+          logFile: recorder.file('coredns.log'),
+        });
+        await server.waitFor('listening');
+        const resolvers = clients.map((role) =>
+          LabProgram.start(lab, role, 'udp-client', {
+            target: `${dns}:53`,
+            label: `${role} resolver`,
+            logFile: recorder.file(`${role}.log`),
+            name: 'cart.shop.svc.cluster.local',
+            types: ['A', 'AAAA'],
+            timeoutMs: 1000,
+            attempts: 4,
+            await: 'go',
+          }),
+        );
+        await Promise.all(resolvers.map((r) => r.waitFor('awaiting')));
+        const ports = await Promise.all(resolvers.map((r) => r.waitFor('bound')));
+        for (const resolver of resolvers) resolver.send('go');
+        const done = await Promise.all(resolvers.map((r) => r.waitFor('done', 10_000)));
+        const loser = done.findIndex((d) => Number(d.attempts) > 1);
+        if (loser < 0) throw new Error('both resolvers were answered at once');
+        ctx.log(
+          `${clients[loser]} waited ${String(done[loser]?.ms)} ms (${String(done[loser]?.attempts)} attempts)`,
+        );
+        recorder.snapshot('node', ['conntrack-stats', 'iptables', 'sysctl', 'uname']);
+        await recorder.finish('node', { kernelLog: false });
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: {
+            client: `${plan.clientIps[loser] as string}:${String(ports[loser]?.localPort)}`,
+            server: `${dns}:53`,
+          },
+        };
+      },
+    );
   },
 };
 

@@ -1,11 +1,10 @@
 import {
-  ArtifactRecorder,
-  LabTopology,
   type LabContext,
   type LabDefinition,
   type LabExpectation,
   type LabVariant,
 } from '../kit/index.js';
+import { inRecordedLab } from './lab-frame.js';
 import { routedLab } from './nat-lab-topologies.js';
 import { clientResults, startTcpClient, startTcpServer } from './tcp-lab-programs.js';
 
@@ -63,62 +62,63 @@ const serverFinReject: LabVariant = {
     });
     const gitIp = plan.serverIps[0] as string;
     const port = 9418;
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      lab.iptablesRestore(
-        'node',
-        statefulForwardRules({
-          clientNet: '10.78.81.0/24',
-          server: gitIp,
-          port,
-          verdict: 'REJECT',
-        }),
-      );
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startCapture({ role: 'pod', iface: 'eth0' });
-      await recorder.startConntrackEvents({ role: 'node' });
-      await startTcpServer(lab, 'git', {
-        listen: [{ host: '0.0.0.0', port }],
-        label: 'git-daemon',
-        mode: 'reply',
-        reply: 'packfile 4096 objects\n',
-        endAfterReplies: 1,
-        onEnd: 'keep',
-        logFile: recorder.file('git-daemon.log'),
-      });
-      const client = startTcpClient(lab, 'pod', {
-        target: `${gitIp}:${port}`,
-        label: 'git-fetch',
-        logFile: recorder.file('client.log'),
-        steps: [
-          { write: 'git-upload-pack /shop/orders.git\n' },
-          { read: { timeoutMs: 2000 } },
-          { waitEnd: { timeoutMs: 2000 } },
-          { sleepMs: 2600 },
-          { write: 'have 3f2a9c0 done\n' },
-          // The pod's kernel ends the connection once its retransmissions run out
-          // (tcp_retries2=2: about 3 s); the app learns it from its next write.
-          { sleepMs: 4000 },
-          { write: '0000\n' },
-          { sleepMs: 200 },
-        ],
-      });
-      const connected = await client.waitFor('connected');
-      const [result] = await clientResults(client, 15_000);
-      ctx.log(
-        `client ${String(connected.local)}: ${result?.ok ? 'ok' : `failed (${result?.code})`}`,
-      );
-      if (result?.ok !== false) throw new Error('the client was not stalled');
-      recorder.snapshot('pod', ['nstat', 'uname', 'sockets']);
-      recorder.snapshot('node', ['conntrack-stats', 'iptables', 'sysctl'], { prefix: 'node-' });
-      await recorder.finish('pod');
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: { client: String(connected.local), server: `${gitIp}:${port}` },
-      };
-    } finally {
-      lab.close();
-    }
+    return inRecordedLab(
+      ctx,
+      {
+        topology: plan.spec,
+        rules: {
+          node: statefulForwardRules({
+            clientNet: '10.78.81.0/24',
+            server: gitIp,
+            port,
+            verdict: 'REJECT',
+          }),
+        },
+      },
+      async (lab, recorder) => {
+        await recorder.startCapture({ role: 'pod', iface: 'eth0' });
+        await recorder.startConntrackEvents({ role: 'node' });
+        await startTcpServer(lab, 'git', {
+          listen: [{ host: '0.0.0.0', port }],
+          label: 'git-daemon',
+          mode: 'reply',
+          reply: 'packfile 4096 objects\n',
+          endAfterReplies: 1,
+          onEnd: 'keep',
+          logFile: recorder.file('git-daemon.log'),
+        });
+        const client = startTcpClient(lab, 'pod', {
+          target: `${gitIp}:${port}`,
+          label: 'git-fetch',
+          logFile: recorder.file('client.log'),
+          steps: [
+            { write: 'git-upload-pack /shop/orders.git\n' },
+            { read: { timeoutMs: 2000 } },
+            { waitEnd: { timeoutMs: 2000 } },
+            { sleepMs: 2600 },
+            { write: 'have 3f2a9c0 done\n' },
+            // The pod's kernel ends the connection once its retransmissions run out
+            // (tcp_retries2=2: about 3 s); the app learns it from its next write.
+            { sleepMs: 4000 },
+            { write: '0000\n' },
+            { sleepMs: 200 },
+          ],
+        });
+        const connected = await client.waitFor('connected');
+        const [result] = await clientResults(client, 15_000);
+        ctx.log(
+          `client ${String(connected.local)}: ${result?.ok ? 'ok' : `failed (${result?.code})`}`,
+        );
+        if (result?.ok !== false) throw new Error('the client was not stalled');
+        recorder.snapshot('pod', ['nstat', 'uname', 'sockets']);
+        recorder.snapshot('node', ['conntrack-stats', 'iptables', 'sysctl'], { prefix: 'node-' });
+        await recorder.finish('pod');
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: { client: String(connected.local), server: `${gitIp}:${port}` },
+        };
+      },
+    );
   },
 };
 
@@ -149,53 +149,54 @@ const clientFinDrop: LabVariant = {
     });
     const reportIp = plan.serverIps[0] as string;
     const port = 7070;
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      lab.iptablesRestore(
-        'node',
-        statefulForwardRules({
-          clientNet: '10.78.91.0/24',
-          server: reportIp,
-          port,
-          verdict: 'DROP',
-        }),
-      );
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startCapture({ role: 'node', iface: 'br-s', snaplen: 256 });
-      const server = await startTcpServer(lab, 'report', {
-        listen: [{ host: '0.0.0.0', port }],
-        label: 'report-api',
-        mode: 'reply',
-        reply: `${'row,'.repeat(300)}\n`,
-        replyDelayMs: 2500,
-        endAfterReplies: 1,
-        onEnd: 'keep',
-        logFile: recorder.file('report-api.log'),
-      });
-      const client = startTcpClient(lab, 'app', {
-        target: `${reportIp}:${port}`,
-        label: 'exporter',
-        logFile: recorder.file('client.log'),
-        steps: [{ write: 'EXPORT quarter=3\n' }, { end: true }, { read: { timeoutMs: 5000 } }],
-      });
-      const connected = await client.waitFor('connected');
-      // While the server retransmits into the firewall: its socket shows the backoff.
-      await server.waitFor('accepted');
-      const [result] = await clientResults(client, 15_000);
-      recorder.snapshot('report', ['sockets'], { prefix: 'server-' });
-      ctx.log(
-        `client ${String(connected.local)}: ${result?.ok ? 'ok' : `failed (${result?.code})`}`,
-      );
-      if (result?.ok !== false) throw new Error('the client got its answer');
-      recorder.snapshot('node', ['conntrack-table', 'conntrack-stats', 'iptables', 'uname']);
-      await recorder.finish('node', { kernelLog: false });
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: { client: String(connected.local), server: `${reportIp}:${port}` },
-      };
-    } finally {
-      lab.close();
-    }
+    return inRecordedLab(
+      ctx,
+      {
+        topology: plan.spec,
+        rules: {
+          node: statefulForwardRules({
+            clientNet: '10.78.91.0/24',
+            server: reportIp,
+            port,
+            verdict: 'DROP',
+          }),
+        },
+      },
+      async (lab, recorder) => {
+        await recorder.startCapture({ role: 'node', iface: 'br-s', snaplen: 256 });
+        const server = await startTcpServer(lab, 'report', {
+          listen: [{ host: '0.0.0.0', port }],
+          label: 'report-api',
+          mode: 'reply',
+          reply: `${'row,'.repeat(300)}\n`,
+          replyDelayMs: 2500,
+          endAfterReplies: 1,
+          onEnd: 'keep',
+          logFile: recorder.file('report-api.log'),
+        });
+        const client = startTcpClient(lab, 'app', {
+          target: `${reportIp}:${port}`,
+          label: 'exporter',
+          logFile: recorder.file('client.log'),
+          steps: [{ write: 'EXPORT quarter=3\n' }, { end: true }, { read: { timeoutMs: 5000 } }],
+        });
+        const connected = await client.waitFor('connected');
+        // While the server retransmits into the firewall: its socket shows the backoff.
+        await server.waitFor('accepted');
+        const [result] = await clientResults(client, 15_000);
+        recorder.snapshot('report', ['sockets'], { prefix: 'server-' });
+        ctx.log(
+          `client ${String(connected.local)}: ${result?.ok ? 'ok' : `failed (${result?.code})`}`,
+        );
+        if (result?.ok !== false) throw new Error('the client got its answer');
+        recorder.snapshot('node', ['conntrack-table', 'conntrack-stats', 'iptables', 'uname']);
+        await recorder.finish('node', { kernelLog: false });
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: { client: String(connected.local), server: `${reportIp}:${port}` },
+        };
+      },
+    );
   },
 };
 

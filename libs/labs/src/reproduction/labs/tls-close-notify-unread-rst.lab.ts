@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ArtifactRecorder,
-  LabTopology,
-  type LabContext,
-  type LabDefinition,
-  type LabExpectation,
-  type LabVariant,
-} from '../kit/index.js';
+import type { LabContext, LabDefinition, LabExpectation, LabVariant } from '../kit/index.js';
 import { makeLabCertificate, startListening, startTlsClient } from './close-race-lab-programs.js';
+import { inRecordedLab } from './lab-frame.js';
 import { directPair, routedLab } from './nat-lab-topologies.js';
+import { plainDnatRules } from './plain-dnat-rules.js';
 import { endpointField, startAppClient, startUpstreamServer } from './sidecar-lab-programs.js';
 
 const ROOT_CAUSE = 'tls-close-notify-unread-rst';
@@ -27,48 +22,47 @@ const portForwardTls: LabVariant = {
     'workstation -> relay in pod -> TLS server on 127.0.0.1:5432; idle close_notify then close() 100 ms later; capture on pod lo, ss, port-forward/client/server logs; no conntrack',
   async run(ctx: LabContext): Promise<LabExpectation> {
     const plan = directPair(151, { client: 'laptop', host: 'pod' });
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
     const certificate = makeLabCertificate('postgres-0.postgres');
     try {
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startCapture({ role: 'pod', iface: 'lo' });
-      await startListening(lab, 'pod', 'tls-server', {
-        listen: { host: '127.0.0.1', port: 5432 },
-        certFile: certificate.certFile,
-        keyFile: certificate.keyFile,
-        idleTimeoutMs: 800,
-        closeGapMs: 100,
-        name: 'postgres',
-        logFile: recorder.file('server.log'),
+      return await inRecordedLab(ctx, { topology: plan.spec }, async (lab, recorder) => {
+        await recorder.startCapture({ role: 'pod', iface: 'lo' });
+        await startListening(lab, 'pod', 'tls-server', {
+          listen: { host: '127.0.0.1', port: 5432 },
+          certFile: certificate.certFile,
+          keyFile: certificate.keyFile,
+          idleTimeoutMs: 800,
+          closeGapMs: 100,
+          name: 'postgres',
+          logFile: recorder.file('server.log'),
+        });
+        const relay = await startListening(lab, 'pod', 'port-forward-relay', {
+          listen: { host: plan.hostIp, port: 15432 },
+          target: { host: '127.0.0.1', port: 5432 },
+          pod: 'postgres-0',
+          // The path a CNI plugin gives a pod's namespace; the lab's own name would only leak lab details.
+          netnsPath: `/var/run/netns/cni-${randomUUID()}`,
+          logFile: recorder.file('port-forward.log'),
+        });
+        ctx.log('client runs one query through the forward and idles; the server closes it');
+        const client = startTlsClient(lab, 'laptop', {
+          target: { host: plan.hostIp, port: 15432 },
+          queries: ['select 1;'],
+          holdMs: 3000,
+          name: 'psql',
+          logFile: recorder.file('client.log'),
+        });
+        const relaying = await relay.waitFor('relaying');
+        await relay.waitFor('lost', 5000);
+        ctx.log('the forward lost its connection to the pod');
+        await client.waitFor('done', 5000);
+        recorder.snapshot('pod', ['sockets', 'nstat', 'sysctl', 'uname']);
+        await recorder.finish('pod');
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: { client: endpointField(relaying, 'local'), server: '127.0.0.1:5432' },
+        };
       });
-      const relay = await startListening(lab, 'pod', 'port-forward-relay', {
-        listen: { host: plan.hostIp, port: 15432 },
-        target: { host: '127.0.0.1', port: 5432 },
-        pod: 'postgres-0',
-        // The path a CNI plugin gives a pod's namespace; the lab's own name would only leak lab details.
-        netnsPath: `/var/run/netns/cni-${randomUUID()}`,
-        logFile: recorder.file('port-forward.log'),
-      });
-      ctx.log('client runs one query through the forward and idles; the server closes it');
-      const client = startTlsClient(lab, 'laptop', {
-        target: { host: plan.hostIp, port: 15432 },
-        queries: ['select 1;'],
-        holdMs: 3000,
-        name: 'psql',
-        logFile: recorder.file('client.log'),
-      });
-      const relaying = await relay.waitFor('relaying');
-      await relay.waitFor('lost', 5000);
-      ctx.log('the forward lost its connection to the pod');
-      await client.waitFor('done', 5000);
-      recorder.snapshot('pod', ['sockets', 'nstat', 'sysctl', 'uname']);
-      await recorder.finish('pod');
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: { client: endpointField(relaying, 'local'), server: '127.0.0.1:5432' },
-      };
     } finally {
-      lab.close();
       certificate.remove();
     }
   },
@@ -92,56 +86,44 @@ const plainTcpGoodbye: LabVariant = {
       servers: ['cache'],
       router: 'node',
     });
-    const lab = LabTopology.create(ctx.prefix, plan.spec);
-    try {
-      const service = { host: '10.78.201.20', port: 6379 };
-      const backend = { host: plan.serverIps[0]!, port: 6380 };
-      lab.iptablesRestore(
-        'node',
-        [
-          '*nat',
-          ':PREROUTING ACCEPT [0:0]',
-          ':INPUT ACCEPT [0:0]',
-          ':OUTPUT ACCEPT [0:0]',
-          ':POSTROUTING ACCEPT [0:0]',
-          `-A PREROUTING -d ${service.host}/32 -p tcp --dport ${service.port} -j DNAT --to-destination ${backend.host}:${backend.port}`,
-          'COMMIT',
-        ].join('\n'),
-      );
-      const recorder = new ArtifactRecorder(lab, ctx.outDir);
-      await recorder.startCapture({ role: 'client', iface: 'eth0', snaplen: 256 });
-      await recorder.startConntrackEvents({ role: 'node', timestamps: false });
-      await startUpstreamServer(lab, 'cache', {
-        listen: { host: '0.0.0.0', port: backend.port },
-        reply: '$5 hello',
-        unreadCloseAfterMs: 150,
-        name: 'cache',
-        logFile: recorder.file('cache.log'),
-      });
-      ctx.log('client sends GET, then QUIT on the reply; the server has stopped reading');
-      const client = startAppClient(lab, 'client', {
-        name: 'session-api',
-        logFile: recorder.file('client.log'),
-        connections: [
-          { target: service, request: 'GET session:42', afterReply: 'QUIT', holdMs: 2000 },
-        ],
-      });
-      const connected = await client.waitFor('connected');
-      await client.waitFor('failed', 4000);
-      await client.waitFor('done', 4000);
-      recorder.snapshot('node', ['conntrack-table', 'iptables', 'sysctl', 'uname']);
-      await recorder.finish('node');
-      return {
-        rootCause: ROOT_CAUSE,
-        flow: {
-          client: endpointField(connected, 'local'),
-          server: `${service.host}:${service.port}`,
-          serverAlternatives: [`${backend.host}:${backend.port}`],
-        },
-      };
-    } finally {
-      lab.close();
-    }
+    const service = { host: '10.78.201.20', port: 6379 };
+    const backend = { host: plan.serverIps[0]!, port: 6380 };
+    return inRecordedLab(
+      ctx,
+      { topology: plan.spec, rules: { node: plainDnatRules(service, backend) } },
+      async (lab, recorder) => {
+        await recorder.startCapture({ role: 'client', iface: 'eth0', snaplen: 256 });
+        await recorder.startConntrackEvents({ role: 'node', timestamps: false });
+        await startUpstreamServer(lab, 'cache', {
+          listen: { host: '0.0.0.0', port: backend.port },
+          reply: '$5 hello',
+          unreadCloseAfterMs: 150,
+          name: 'cache',
+          logFile: recorder.file('cache.log'),
+        });
+        ctx.log('client sends GET, then QUIT on the reply; the server has stopped reading');
+        const client = startAppClient(lab, 'client', {
+          name: 'session-api',
+          logFile: recorder.file('client.log'),
+          connections: [
+            { target: service, request: 'GET session:42', afterReply: 'QUIT', holdMs: 2000 },
+          ],
+        });
+        const connected = await client.waitFor('connected');
+        await client.waitFor('failed', 4000);
+        await client.waitFor('done', 4000);
+        recorder.snapshot('node', ['conntrack-table', 'iptables', 'sysctl', 'uname']);
+        await recorder.finish('node');
+        return {
+          rootCause: ROOT_CAUSE,
+          flow: {
+            client: endpointField(connected, 'local'),
+            server: `${service.host}:${service.port}`,
+            serverAlternatives: [`${backend.host}:${backend.port}`],
+          },
+        };
+      },
+    );
   },
 };
 
