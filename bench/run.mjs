@@ -7,6 +7,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runAnalyzeBench } from './analyze/analyze.bench.mjs';
 import { runCaptureBench } from './capture/capture.bench.mjs';
+import { runDashboardBench } from './dashboard/dashboard.bench.mjs';
 import { runSimulatorBench } from './simulator/simulator.bench.mjs';
 import { runSpineBench } from './spine.bench.mjs';
 import { runConntrackEventsBench } from './text/conntrack-events.bench.mjs';
@@ -59,6 +60,11 @@ if (wanted('simulator')) {
 if (wanted('analyze')) {
   log('bench: netmortem analyze of a 100 MB bundle…');
   results.analyze = await runAnalyzeBench({ log });
+}
+
+if (wanted('dashboard')) {
+  log('bench: dashboard pages in chromium (10,000 incidents, a 10,000-packet flow)…');
+  results.dashboard = await runDashboardBench({ log });
 }
 
 await writeFile(`${here}results.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -156,6 +162,28 @@ function render(r) {
       `| top finding | ${a.topFinding ?? 'none'} | ct-invalid-not-natted-rst |`,
       '',
       `Load average during the run: ${a.loadAverage.join(' ')}.`,
+    );
+  }
+  if (r.dashboard) {
+    const d = r.dashboard;
+    const row = (label, x, target) =>
+      `| ${label} | ${x.error ? `failed: ${x.error}` : `${x.bestMs} / ${x.medianMs} / ${x.worstMs} ms`} | ${x.medianDomContentLoadedMs ?? '—'} / ${x.medianFirstGraphqlRequestMs ?? '—'} ms | ${target ? `< ${target} ms` : '—'} |`;
+    parts.push(
+      '',
+      '## Dashboard in chromium (issue 6)',
+      '',
+      `Navigation start until the page shows its working content, in a fresh browser context per run (no cache), best / median / worst of ${d.history.runs} after a warm-up. ${d.incidents.toLocaleString('en')} incidents in the database; the incident's finding is over a ${d.flowPackets.toLocaleString('en')}-packet flow.`,
+      '',
+      '| page | best / median / worst | median: document parsed / first GraphQL request | target |',
+      '|---|---|---|---|',
+      row('history (first rows and chart)', d.history, d.history.targetMs),
+      row('incident (finding shown)', d.incident, d.incident.targetMs),
+      row('incident, then ladder diagram of the flow drawn', d.ladderFromNavigation),
+      ...(d.appShellFloor
+        ? [row('floor: app shell + catalogue list (11 entries)', d.appShellFloor)]
+        : []),
+      '',
+      `Load average during the run: ${d.loadAverage.join(' ')}.`,
     );
   }
   return `${parts.join('\n')}\n`;

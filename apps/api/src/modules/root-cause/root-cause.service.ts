@@ -2,10 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { RootCauseRepository, type DbRootCause } from '@netmortem/db';
 import type { Actor } from '../../common/auth/actor.js';
 import type { RootCause } from './models/root-cause.model.js';
+import type { RootCauseMatches, RootCauseReviewRecord } from './models/root-cause-record.model.js';
+import { toEntryView } from './root-cause-entry.mapper.js';
+import { RootCauseStatsStore } from './root-cause-stats.store.js';
+
+/** Enough for the entry page; the history page filtered by the cause lists them all. */
+export const MAX_LATEST_MATCHES = 50;
 
 @Injectable()
 export class RootCauseService {
-  constructor(private readonly rootCauses: RootCauseRepository) {}
+  constructor(
+    private readonly rootCauses: RootCauseRepository,
+    private readonly stats: RootCauseStatsStore,
+  ) {}
 
   async list(actor: Actor): Promise<RootCause[]> {
     const rows = await this.rootCauses.listVisible(actor.teamId);
@@ -22,6 +31,23 @@ export class RootCauseService {
     const row = await this.rootCauses.findVisible(actor.teamId, id);
     return row ? toRootCause(row) : null;
   }
+
+  async matches(actor: Actor, rootCauseId: string, first: number): Promise<RootCauseMatches> {
+    const limit = Math.max(0, Math.min(first, MAX_LATEST_MATCHES));
+    const [count, latest] = await Promise.all([
+      this.stats.matchedIncidentCount(actor.teamId, rootCauseId),
+      limit > 0
+        ? this.stats.latestMatchedIncidents(actor.teamId, rootCauseId, limit)
+        : Promise.resolve([]),
+    ]);
+    return { count, latest };
+  }
+
+  async reviewRecord(actor: Actor, rootCauseId: string): Promise<RootCauseReviewRecord> {
+    const { confirmed, rejected } = await this.stats.reviewCounts(actor.teamId, rootCauseId);
+    const reviewed = confirmed + rejected;
+    return { confirmed, rejected, confirmationRate: reviewed > 0 ? confirmed / reviewed : null };
+  }
 }
 
 function toRootCause(row: DbRootCause): RootCause {
@@ -36,5 +62,6 @@ function toRootCause(row: DbRootCause): RootCause {
     status: row.status,
     version: row.version,
     definition,
+    ...toEntryView(row.slug, definition),
   };
 }

@@ -58,10 +58,16 @@ export function HistoryPage() {
   useEffect(() => setCursors([null]), [filterKey]);
 
   const after = cursors.at(-1) ?? null;
+  // The history changes behind the page's back (uploads, other people): show what is cached
+  // at once, then what the server says.
   const list = useQuery(HISTORY_INCIDENTS, {
     variables: { filter, after, first: PAGE_SIZE },
+    fetchPolicy: 'cache-and-network',
   });
-  const insights = useQuery(HISTORY_INSIGHTS, { variables: { filter, bucket } });
+  const insights = useQuery(HISTORY_INSIGHTS, {
+    variables: { filter, bucket },
+    fetchPolicy: 'cache-and-network',
+  });
 
   const titles = useMemo(() => {
     const map = new Map<string, string>();

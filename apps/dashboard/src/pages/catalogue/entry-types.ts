@@ -1,0 +1,3 @@
+import type { RootCauseDetailQuery } from '../../gql/graphql';
+
+export type RootCauseDetail = NonNullable<RootCauseDetailQuery['rootCause']>;
