@@ -281,7 +281,8 @@ describe.skipIf(!chromiumPresent())('dashboard in a browser, against the real se
     await page.getByRole('link', { name: DECOY }).waitFor();
     const filter = field(page, 'Root cause');
     if ((await filter.evaluate((element: { tagName: string }) => element.tagName)) === 'SELECT') {
-      await filter.selectOption({ label: CAUSE.title });
+      // Option labels carry the count ("title (n)"); the value is the catalogue id.
+      await filter.selectOption(CAUSE.id);
     } else {
       await filter.click();
       await page.getByRole('option', { name: CAUSE.title }).click();
