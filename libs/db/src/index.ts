@@ -1,6 +1,7 @@
 export * from './client/prisma-client.factory.js';
 export * from './client/database-url.js';
 export * from './credentials/secret-token.js';
+export * from './credentials/password-hash.js';
 export * from './migrations/migrate-database.js';
 export * from './embedded/embedded-database.js';
 export * from './repositories/analysis.repository.js';

@@ -1,7 +1,12 @@
-import { AuditRepository, TeamRepository, UserRepository, createPrismaClient } from '@netmortem/db';
+import {
+  AuditRepository,
+  TeamRepository,
+  UserRepository,
+  createPrismaClient,
+  hashPassword,
+} from '@netmortem/db';
 import { readCliEnv } from '../runtime/cli-env.js';
 import { resolveDatabase } from '../runtime/database-resolver.js';
-import { hashPassword } from './password-hash.js';
 
 export interface CreateUserOptions {
   team: string;

@@ -7,9 +7,9 @@ import {
   newSecret,
   type ApiTokenWithTeam,
   type SessionWithUser,
+  verifyPassword,
 } from '@netmortem/db';
 import type { Actor } from '../../common/auth/actor.js';
-import { verifyPassword } from '../../common/auth/password-hasher.js';
 import { AppError, AppErrorCode } from '../../common/errors/app.error.js';
 import { API_CONFIG, type ApiEnv } from '../../config/api-config.js';
 

@@ -8,9 +8,9 @@ import {
   hashSecret,
   newSecret,
   secretPrefix,
+  hashPassword,
 } from '@netmortem/db';
 import { PinoLogger } from 'nestjs-pino';
-import { hashPassword } from '../../common/auth/password-hasher.js';
 import { API_CONFIG, type ApiEnv } from '../../config/api-config.js';
 
 export const DEFAULT_TEAM = 'default';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from './password-hasher.js';
+import { hashPassword, verifyPassword } from './password-hash.js';
 
 describe('password hasher', () => {
   it('should verify the right password and refuse a wrong one', async () => {
