@@ -1,62 +1,18 @@
 // Issue 2's targets, measured on the real stack (built dist, this machine's PostgreSQL and
 // Redis): peak resident memory of the API while it receives a 1 GiB upload, and the delay
 // from an upload's 201 response to its analysis entering RUNNING on an idle machine.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { REDIS_URL, SERVER_URL, admin, freePort, startProcess } from './service-processes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SERVER_URL =
-  process.env.NETMORTEM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.NETMORTEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const GIB = 1024 ** 3;
-
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startProcess(entry, env) {
-  const child = spawn(process.execPath, [entry], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  return {
-    child,
-    output: () => output,
-    async until(pattern, ms = 60_000) {
-      const deadline = Date.now() + ms;
-      while (!pattern.test(output)) {
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${pattern}:\n${output.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
-}
 
 async function peakRssMiB(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

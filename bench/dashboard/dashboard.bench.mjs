@@ -6,67 +6,24 @@
 // performance.now() in the page, so it runs from navigation start and covers loading the app,
 // the session check and the queries. Each run is a fresh browser context (no cache); best and
 // median of several runs after one warm-up (the server's caches, not the browser's).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { chromium } from 'playwright-core';
+import pg from 'pg';
+import { REDIS_URL, SERVER_URL, admin, freePort, startProcess } from '../service-processes.mjs';
 import { longFlowBundle } from './long-flow-bundle.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = `${root}apps/cli/dist/main.js`;
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = `${root}bench/out/dashboard/`;
-const SERVER_URL =
-  process.env.NETMORTEM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.NETMORTEM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const INCIDENTS = 10_000;
 const FLOW_PACKETS = 10_000;
 const USER = { email: 'bench@example.test', password: 'bench-password-1' };
-
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startProcess(entry, env) {
-  const child = spawn(process.execPath, [entry], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  return {
-    child,
-    async until(pattern, ms = 60_000) {
-      const deadline = Date.now() + ms;
-      while (!pattern.test(output)) {
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${pattern}:\n${output.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
-}
 
 function cli(args, databaseUrl) {
   return execFileSync(process.execPath, [CLI, ...args], {
